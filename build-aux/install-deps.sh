@@ -1,0 +1,23 @@
+#!/bin/sh
+# install-deps.sh build|test - install the Debian packages flamer needs.
+# "build": what `make` and `make demo` need.  "test": also what the tests
+# need.  Only missing packages are installed; needs root (or sudo) then.
+set -eu
+BUILD_PKGS="gcc make pkg-config libdw-dev libelf-dev libunwind-dev libzstd-dev zlib1g-dev"
+TEST_PKGS="libxml2-utils python3 erlang-base elixir python3.11 python3.11-dbg
+ protobuf-compiler chromium nodejs npm clang libclang-rt-14-dev linux-perf"
+want=$BUILD_PKGS
+[ "${1:-build}" = test ] && want="$BUILD_PKGS $TEST_PKGS"
+missing=
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "flamer: installing:$missing" >&2
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

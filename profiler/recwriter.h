@@ -1,0 +1,49 @@
+/* recwriter.h - writes a flamer recording (format in common/recfile.h).
+ *
+ * Records are appended to an in-memory block; recwriter_flush() compresses
+ * the block with zstd and writes it whole.  The block is flushed by itself
+ * when it reaches 1 MiB; the recorder also flushes about once a second so an
+ * interrupted run loses at most that much.
+ */
+#ifndef FLAMER_PROFILER_RECWRITER_H
+#define FLAMER_PROFILER_RECWRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/recfile.h"
+
+struct recwriter;
+
+/* Writes the file header to fd (borrowed: not closed by the writer).
+ * Returns a new writer owned by the caller, or NULL with *err set. */
+struct recwriter *recwriter_new(int fd, int *err);
+
+/* Each appends one record; strings are copied (NULL is written as "").
+ * Return 0 or a negative errno (from a flush that failed to write). Once a
+ * write has failed every later call returns the same error. */
+int recwriter_meta(struct recwriter *w, const char *key, const char *value);
+int recwriter_proc(struct recwriter *w, uint32_t pid, uint32_t ppid,
+		   const char *comm, const char *exe);
+int recwriter_thread(struct recwriter *w, uint32_t pid, uint32_t tid,
+		     const char *name);
+int recwriter_frame(struct recwriter *w, uint32_t id, enum frame_kind kind,
+		    const char *name, const char *module);
+int recwriter_sample(struct recwriter *w, const struct rec_sample *s);
+int recwriter_lost(struct recwriter *w, uint64_t time_ns, uint64_t count);
+int recwriter_map(struct recwriter *w, uint32_t pid, uint64_t start,
+		  uint64_t end, uint64_t pgoff, const char *build_id,
+		  const char *path);
+int recwriter_count(struct recwriter *w, const char *name, uint64_t value);
+int recwriter_end(struct recwriter *w, const struct rec_end *e);
+
+/* Compress and write the pending records (nothing if there are none). */
+int recwriter_flush(struct recwriter *w);
+
+/* Bytes written to the file so far (header and whole blocks). */
+uint64_t recwriter_bytes(const struct recwriter *w);
+
+/* Frees the writer without flushing. NULL is accepted. */
+void recwriter_free(struct recwriter *w);
+
+#endif

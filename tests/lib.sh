@@ -1,0 +1,31 @@
+# lib.sh - helpers for flamer's script tests (sourced by tests/run.sh).
+# Every helper fails the test with a message (exit 1) when its check fails.
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "skip: $*"; exit 77; }
+
+# expect_exit CODE CMD... : run CMD, require exit CODE; stderr in $T/stderr
+expect_exit() {
+	local want=$1; shift
+	"$@" >"$T/stdout" 2>"$T/stderr"
+	local got=$?
+	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want; stderr: $(head -c 500 "$T/stderr")"
+}
+
+# expect_grep PATTERN FILE : extended regex must match a line of FILE
+expect_grep() { grep -Eq -- "$1" "$2" || fail "no line matching '$1' in $2: $(head -c 800 "$2")"; }
+expect_no_grep() { ! grep -Eq -- "$1" "$2" || fail "unexpected line matching '$1' in $2"; }
+
+# samples_matching REGEX FILE : sum of counts of folded lines whose stack matches
+samples_matching() {
+	awk -v re="$1" '{ n = $NF; $NF = ""; if ($0 ~ re) s += n } END { printf "%d\n", s + 0 }' "$2"
+}
+total_samples() { awk '{ s += $NF } END { printf "%d\n", s + 0 }' "$1"; }
+
+# ratio_between A B LO HI : A/B must lie in [LO, HI]
+ratio_between() {
+	awk -v a="$1" -v b="$2" -v lo="$3" -v hi="$4" 'BEGIN { if (b == 0) exit 1; r = a / b; exit !(r >= lo && r <= hi) }' ||
+		fail "ratio $1/$2 not within [$3, $4]"
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
