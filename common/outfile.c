@@ -139,3 +139,21 @@ void outfile_abort(struct outfile *of)
 	}
 	outfile_free(of);
 }
+
+int outfile_keep(struct outfile *of)
+{
+	int err = 0;
+
+	if (of->stream)
+		fflush(of->stream);
+	if (of->tmp) {
+		if (of->stream)
+			fclose(of->stream);
+		else
+			close(of->fd);
+		if (rename(of->tmp, of->path) != 0)
+			err = -errno;
+	}
+	outfile_free(of);
+	return err;
+}

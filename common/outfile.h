@@ -31,6 +31,11 @@ const char *outfile_path(const struct outfile *of);
  * Returns 0 or a negative errno (the temporary file is removed then). */
 int outfile_commit(struct outfile *of);
 
+/* Rename into place what was written, without fsync and never removing it:
+ * for a result that is incomplete but valid (a recording cut short by a
+ * full disk).  Frees the handle.  Returns 0 or a negative errno. */
+int outfile_keep(struct outfile *of);
+
 /* Remove the temporary file and free the handle. NULL is accepted. */
 void outfile_abort(struct outfile *of);
 

@@ -1,0 +1,260 @@
+#include "events.h"
+#include "../common/error.h"
+
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+struct events {
+	struct events_config cfg;
+	struct perf_event_attr attr;
+	int ncpus;
+	int *leader;         /* per CPU: the fd that owns the ring, -1 */
+	struct ring **rings; /* per CPU */
+	int *fds;
+	size_t nfds, cap;
+	bool kernel_refused;
+};
+
+static int open_event(struct perf_event_attr *attr, pid_t tid, int cpu)
+{
+	return (int)syscall(SYS_perf_event_open, attr, tid, cpu, -1,
+			    PERF_FLAG_FD_CLOEXEC);
+}
+
+static void setup_attr(struct events *ev)
+{
+	struct perf_event_attr *a = &ev->attr;
+
+	memset(a, 0, sizeof *a);
+	a->size = sizeof *a;
+	a->type = PERF_TYPE_SOFTWARE;
+	a->config = PERF_COUNT_SW_CPU_CLOCK;
+	a->freq = 1;
+	a->sample_freq = ev->cfg.freq;
+	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+			 PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD |
+			 PERF_SAMPLE_CALLCHAIN;
+	a->sample_max_stack = 127;
+	if (ev->cfg.unwind != UNWIND_FP) {
+		a->sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+		a->sample_regs_user = EVENTS_REGS_MASK;
+		a->sample_stack_user = ev->cfg.stack_size;
+		a->exclude_callchain_user = 1;
+	}
+	a->disabled = 1;
+	a->inherit = 1;
+	a->exclude_hv = 1;
+	a->exclude_kernel = !ev->cfg.kernel;
+	a->exclude_callchain_kernel = !ev->cfg.kernel;
+	a->mmap = 1;
+	a->mmap2 = 1;
+	a->mmap_data = 1;
+	a->comm = 1;
+	a->comm_exec = 1;
+	a->task = 1;
+	a->sample_id_all = 1;
+	a->use_clockid = 1;
+	a->clockid = CLOCK_MONOTONIC;
+	a->wakeup_watermark = (uint32_t)(ev->cfg.ring_pages * 4096 / 4);
+	a->watermark = 1;
+}
+
+struct events *events_new(const struct events_config *cfg, int *err)
+{
+	struct events *ev = calloc(1, sizeof *ev);
+
+	if (!ev) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	ev->cfg = *cfg;
+	ev->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+	if (ev->ncpus < 1)
+		ev->ncpus = 1;
+	ev->leader = malloc((size_t)ev->ncpus * sizeof *ev->leader);
+	ev->rings = calloc((size_t)ev->ncpus, sizeof *ev->rings);
+	if (!ev->leader || !ev->rings) {
+		*err = -ENOMEM;
+		events_free(ev);
+		return NULL;
+	}
+	for (int i = 0; i < ev->ncpus; i++)
+		ev->leader[i] = -1;
+	setup_attr(ev);
+	return ev;
+}
+
+static int push_fd(struct events *ev, int fd)
+{
+	if (ev->nfds == ev->cap) {
+		size_t cap = ev->cap ? ev->cap * 2 : 64;
+		int *nf = realloc(ev->fds, cap * sizeof *nf);
+
+		if (!nf)
+			return -ENOMEM;
+		ev->fds = nf;
+		ev->cap = cap;
+	}
+	ev->fds[ev->nfds++] = fd;
+	return 0;
+}
+
+/* Opens one event; falls back to user-only sampling once if the kernel
+ * refuses kernel sampling (perf_event_paranoid >= 2 without CAP_PERFMON). */
+static int open_one(struct events *ev, pid_t tid, int cpu)
+{
+	int fd = open_event(&ev->attr, tid, cpu);
+
+	if (fd < 0 && (errno == EACCES || errno == EPERM) &&
+	    !ev->attr.exclude_kernel) {
+		ev->attr.exclude_kernel = 1;
+		ev->attr.exclude_callchain_kernel = 1;
+		fd = open_event(&ev->attr, tid, cpu);
+		if (fd >= 0)
+			ev->kernel_refused = true;
+		else {
+			int saved = errno;
+
+			ev->attr.exclude_kernel = 0;
+			ev->attr.exclude_callchain_kernel = 0;
+			errno = saved;
+		}
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+static int attach_ring(struct events *ev, int fd, int cpu)
+{
+	int err = 0;
+
+	if (ev->leader[cpu] >= 0)
+		return ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, ev->leader[cpu]) ?
+			       -errno : 0;
+	ev->rings[cpu] = ring_new(fd, ev->cfg.ring_pages, &err);
+	if (!ev->rings[cpu])
+		return err;
+	ev->leader[cpu] = fd;
+	return 0;
+}
+
+int events_add_thread(struct events *ev, pid_t tid, bool enable_on_exec)
+{
+	size_t first = ev->nfds;
+	int err = 0;
+
+	ev->attr.enable_on_exec = enable_on_exec;
+	for (int cpu = 0; cpu < ev->ncpus; cpu++) {
+		int fd = open_one(ev, tid, cpu);
+
+		if (fd == -ENODEV || fd == -EINVAL) {
+			if (cpu > 0)
+				continue; /* an offline CPU */
+		}
+		if (fd < 0) {
+			err = fd;
+			goto fail;
+		}
+		err = push_fd(ev, fd);
+		if (!err)
+			err = attach_ring(ev, fd, cpu);
+		if (err) {
+			if (ev->nfds == first || ev->fds[ev->nfds - 1] != fd)
+				close(fd);
+			goto fail;
+		}
+	}
+	ev->attr.enable_on_exec = 0;
+	return 0;
+fail:
+	/* a half-attached thread: close what was opened for it, unless a
+	 * ring leader is among them (then keep it; it carries other data) */
+	for (size_t i = first; i < ev->nfds; i++) {
+		bool is_leader = false;
+
+		for (int c = 0; c < ev->ncpus; c++)
+			is_leader |= ev->leader[c] == ev->fds[i];
+		if (!is_leader)
+			close(ev->fds[i]);
+		else
+			ev->fds[first++] = ev->fds[i];
+	}
+	ev->nfds = first;
+	ev->attr.enable_on_exec = 0;
+	return err;
+}
+
+int events_enable(struct events *ev)
+{
+	for (size_t i = 0; i < ev->nfds; i++)
+		if (ioctl(ev->fds[i], PERF_EVENT_IOC_ENABLE, 0) && errno != ESRCH)
+			return -errno;
+	return 0;
+}
+
+void events_disable(struct events *ev)
+{
+	for (size_t i = 0; i < ev->nfds; i++)
+		ioctl(ev->fds[i], PERF_EVENT_IOC_DISABLE, 0);
+}
+
+int events_read(struct events *ev, int timeout_ms, ring_fn fn, void *ctx)
+{
+	struct pollfd pfd[256];
+	int n = 0, total = 0;
+
+	for (int c = 0; c < ev->ncpus && n < 256; c++)
+		if (ev->leader[c] >= 0)
+			pfd[n++] = (struct pollfd){ .fd = ev->leader[c],
+						    .events = POLLIN };
+	if (timeout_ms > 0 && n > 0)
+		poll(pfd, (nfds_t)n, timeout_ms);
+	else if (timeout_ms > 0)
+		usleep((useconds_t)timeout_ms * 1000);
+	for (int c = 0; c < ev->ncpus; c++) {
+		int rc;
+
+		if (!ev->rings[c])
+			continue;
+		rc = ring_read(ev->rings[c], fn, ctx);
+		if (rc < 0)
+			return rc;
+		total += rc;
+	}
+	return total;
+}
+
+bool events_kernel_refused(const struct events *ev)
+{
+	return ev->kernel_refused;
+}
+
+uint64_t events_sample_type(const struct events *ev)
+{
+	return ev->attr.sample_type;
+}
+
+size_t events_count(const struct events *ev)
+{
+	return ev->nfds;
+}
+
+void events_free(struct events *ev)
+{
+	if (!ev)
+		return;
+	for (int c = 0; c < ev->ncpus && ev->rings; c++)
+		ring_free(ev->rings[c]);
+	for (size_t i = 0; i < ev->nfds; i++)
+		close(ev->fds[i]);
+	free(ev->fds);
+	free(ev->rings);
+	free(ev->leader);
+	free(ev);
+}

@@ -1,0 +1,70 @@
+/* events.h - the perf events of one recording.
+ *
+ * One cpu-clock sampling event per (thread, CPU) with inherit=1, so threads
+ * and child processes created later are sampled too (an inherit=1 event
+ * with cpu=-1 cannot be mmapped).  All events on a CPU send their records to
+ * one ring buffer (PERF_EVENT_IOC_SET_OUTPUT), so a 200-thread target needs
+ * 400 fds but only one ring per CPU.
+ */
+#ifndef FLAMER_PROFILER_EVENTS_H
+#define FLAMER_PROFILER_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ring.h"
+
+enum unwind_mode {
+	UNWIND_FP,    /* the kernel walks frame pointers */
+	UNWIND_DWARF, /* registers + stack copy, unwound with CFI by flamer */
+	UNWIND_AUTO,  /* DWARF where it is needed (see profiler/README) */
+};
+
+struct events_config {
+	uint64_t freq;        /* samples per second per thread */
+	bool kernel;          /* want kernel stacks */
+	enum unwind_mode unwind;
+	uint32_t stack_size;  /* bytes of user stack copied per sample */
+	size_t ring_pages;    /* data pages per CPU ring (power of two) */
+};
+
+/* The x86-64 user registers sampled for DWARF unwinding, in perf's
+ * numbering (AX BX CX DX SI DI BP SP IP and R8..R15). */
+#define EVENTS_REGS_MASK 0xff01ffULL
+#define EVENTS_NREGS 17
+
+struct events;
+
+/* Returns an empty event set (owned by the caller) or NULL with *err. */
+struct events *events_new(const struct events_config *cfg, int *err);
+
+/* Opens the events of thread tid on every CPU, disabled, or enabled at its
+ * next exec when enable_on_exec.  Returns 0, -ESRCH when the thread is gone,
+ * -EACCES/-EPERM when not permitted (after falling back to user-only
+ * sampling when kernel sampling was refused), or another -errno. */
+int events_add_thread(struct events *ev, pid_t tid, bool enable_on_exec);
+
+/* Starts every event not waiting for exec. 0 or -errno. */
+int events_enable(struct events *ev);
+
+/* Stops sampling (records already in the rings stay readable). */
+void events_disable(struct events *ev);
+
+/* Waits up to timeout_ms for data, then reads every ring.  Returns the
+ * number of records read or the handler's negative code. */
+int events_read(struct events *ev, int timeout_ms, ring_fn fn, void *ctx);
+
+/* True when kernel stacks were asked for but refused by the kernel. */
+bool events_kernel_refused(const struct events *ev);
+
+/* The perf_event_attr sample_type used (decides the sample layout). */
+uint64_t events_sample_type(const struct events *ev);
+
+/* Number of event fds open. */
+size_t events_count(const struct events *ev);
+
+void events_free(struct events *ev); /* NULL is accepted */
+
+#endif

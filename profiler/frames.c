@@ -1,0 +1,149 @@
+#include "frames.h"
+#include "../common/intern.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct span {
+	uint32_t off, n;
+};
+
+struct frames {
+	struct recwriter *w;
+	struct intern *names; /* "kind\0module\0name" -> frame id */
+	struct intern *addrs; /* (asid, addr) -> index into spans */
+	struct span *spans;
+	size_t nspans, capspans;
+	uint32_t *ids;        /* concatenated expansions */
+	size_t nids, capids;
+	char *key;
+	size_t keycap;
+};
+
+struct frames *frames_new(struct recwriter *w)
+{
+	struct frames *f = calloc(1, sizeof *f);
+
+	if (!f)
+		return NULL;
+	f->w = w;
+	f->names = intern_new();
+	f->addrs = intern_new();
+	if (!f->names || !f->addrs) {
+		frames_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void frames_free(struct frames *f)
+{
+	if (!f)
+		return;
+	intern_free(f->names);
+	intern_free(f->addrs);
+	free(f->spans);
+	free(f->ids);
+	free(f->key);
+	free(f);
+}
+
+uint32_t frames_count(const struct frames *f)
+{
+	return (uint32_t)intern_count(f->names);
+}
+
+int frames_id(struct frames *f, enum frame_kind kind, const char *name,
+	      const char *module, uint32_t *id)
+{
+	size_t nl = strlen(name), ml = module ? strlen(module) : 0;
+	size_t len = 2 + ml + 1 + nl;
+	int64_t r;
+	int added;
+
+	if (len > f->keycap) {
+		char *k = realloc(f->key, len);
+
+		if (!k)
+			return -ENOMEM;
+		f->key = k;
+		f->keycap = len;
+	}
+	f->key[0] = (char)('a' + kind);
+	f->key[1] = '\0';
+	if (ml)
+		memcpy(f->key + 2, module, ml);
+	f->key[2 + ml] = '\0';
+	memcpy(f->key + 3 + ml, name, nl);
+	r = intern_add(f->names, f->key, len, &added);
+	if (r < 0)
+		return (int)r;
+	*id = (uint32_t)r;
+	if (added)
+		return recwriter_frame(f->w, *id, kind, name, module);
+	return 0;
+}
+
+static void addr_key(unsigned char key[16], uint64_t asid, uint64_t addr)
+{
+	memcpy(key, &asid, 8);
+	memcpy(key + 8, &addr, 8);
+}
+
+int frames_cache_get(struct frames *f, uint64_t asid, uint64_t addr,
+		     const uint32_t **ids, uint32_t *n)
+{
+	unsigned char key[16];
+	int64_t r;
+
+	addr_key(key, asid, addr);
+	r = intern_find(f->addrs, key, sizeof key);
+	if (r < 0)
+		return 0;
+	*ids = f->ids + f->spans[r].off;
+	*n = f->spans[r].n;
+	return 1;
+}
+
+int frames_cache_put(struct frames *f, uint64_t asid, uint64_t addr,
+		     const uint32_t *ids, uint32_t n)
+{
+	unsigned char key[16];
+	int64_t r;
+	int added;
+
+	if (f->nids + n > f->capids) {
+		size_t cap = f->capids ? f->capids * 2 : 4096;
+		uint32_t *ni;
+
+		while (cap < f->nids + n)
+			cap *= 2;
+		ni = realloc(f->ids, cap * sizeof *ni);
+		if (!ni)
+			return -ENOMEM;
+		f->ids = ni;
+		f->capids = cap;
+	}
+	if (f->nspans == f->capspans) {
+		size_t cap = f->capspans ? f->capspans * 2 : 4096;
+		struct span *ns = realloc(f->spans, cap * sizeof *ns);
+
+		if (!ns)
+			return -ENOMEM;
+		f->spans = ns;
+		f->capspans = cap;
+	}
+	addr_key(key, asid, addr);
+	r = intern_add(f->addrs, key, sizeof key, &added);
+	if (r < 0)
+		return (int)r;
+	if (!added)
+		return 0;
+	memcpy(f->ids + f->nids, ids, n * sizeof *ids);
+	f->spans[r].off = (uint32_t)f->nids;
+	f->spans[r].n = n;
+	f->nids += n;
+	f->nspans++;
+	return 0;
+}

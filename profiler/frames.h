@@ -1,0 +1,39 @@
+/* frames.h - the recorder's table of frames.
+ *
+ * Every distinct (kind, name, module) gets a dense id; the first time an id
+ * is handed out its FRAME record is written, so a SAMPLE never refers to an
+ * undefined frame.  Address lookups are cached per address space: a hot
+ * address is symbolised once per recording.
+ */
+#ifndef FLAMER_PROFILER_FRAMES_H
+#define FLAMER_PROFILER_FRAMES_H
+
+#include <stdint.h>
+
+#include "../common/recfile.h"
+#include "recwriter.h"
+
+struct frames;
+
+/* w is borrowed and must outlive the table. NULL on ENOMEM. */
+struct frames *frames_new(struct recwriter *w);
+void frames_free(struct frames *f); /* NULL is accepted */
+
+/* The id of a frame, writing its FRAME record if new.  0 or negative. */
+int frames_id(struct frames *f, enum frame_kind kind, const char *name,
+	      const char *module, uint32_t *id);
+
+/* Cached expansion of an address (asid identifies an address space; 0 is
+ * the kernel).  On a hit *ids points at *n ids (borrowed until the next
+ * frames_* call) and 1 is returned; 0 on a miss. */
+int frames_cache_get(struct frames *f, uint64_t asid, uint64_t addr,
+		     const uint32_t **ids, uint32_t *n);
+
+/* Stores the expansion of an address. 0 or -ENOMEM. */
+int frames_cache_put(struct frames *f, uint64_t asid, uint64_t addr,
+		     const uint32_t *ids, uint32_t n);
+
+/* Number of distinct frames. */
+uint32_t frames_count(const struct frames *f);
+
+#endif

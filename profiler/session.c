@@ -1,0 +1,494 @@
+/* A recording's life: set-up, targets, the sampling loop, the end. */
+#include "sessionP.h"
+#include "../common/error.h"
+#include "../common/log.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef FLAMER_VERSION
+#define FLAMER_VERSION "0.1.0"
+#endif
+
+static volatile sig_atomic_t stop_requested;
+
+void session_request_stop(void)
+{
+	stop_requested = 1;
+}
+
+static void raise_nofile_limit(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static void write_meta(struct session *s)
+{
+	struct utsname u;
+	char buf[64];
+	static const char *const modes[] = { "fp", "dwarf", "auto" };
+
+	recwriter_meta(s->w, "flamer-version", FLAMER_VERSION);
+	if (uname(&u) == 0) {
+		recwriter_meta(s->w, "hostname", u.nodename);
+		recwriter_meta(s->w, "kernel", u.release);
+		recwriter_meta(s->w, "arch", u.machine);
+	}
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->opt.ev.freq);
+	recwriter_meta(s->w, "frequency", buf);
+	recwriter_meta(s->w, "unwind", modes[s->opt.ev.unwind]);
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->t0_wall);
+	recwriter_meta(s->w, "start-time", buf);
+	recwriter_meta(s->w, "event", "cpu-clock");
+}
+
+struct session *session_new(const struct record_options *opt, int *err)
+{
+	struct session *s = calloc(1, sizeof *s);
+
+	*err = -ENOMEM;
+	if (!s)
+		goto fail_report;
+	s->opt = *opt;
+	s->pidfd = -1;
+	s->pids = intern_new();
+	s->tids = intern_new();
+	s->ids = malloc(REC_MAX_FRAMES * sizeof *s->ids);
+	s->pcs = malloc(1024 * sizeof *s->pcs);
+	if (!s->pids || !s->tids || !s->ids || !s->pcs)
+		goto fail_report;
+	raise_nofile_limit();
+	s->ev = events_new(&opt->ev, err);
+	if (!s->ev)
+		goto fail_report;
+	s->out = outfile_open(opt->output, err);
+	if (!s->out) {
+		fl_error(opt->output, "cannot create: %s", flamer_strerror(*err));
+		goto fail;
+	}
+	s->w = recwriter_new(outfile_fd(s->out), err);
+	if (!s->w)
+		goto fail_report_out;
+	s->frames = frames_new(s->w);
+	if (!s->frames)
+		goto fail_report_out;
+	if (opt->ev.kernel) {
+		/* ~60 ms: read before sampling starts, not in the middle */
+		s->ksyms_tried = 1;
+		s->ksyms = kallsyms_load("/proc/kallsyms", err);
+		if (!s->ksyms)
+			fl_warn("/proc/kallsyms", "%s: kernel frames will show "
+				"as [kernel]", flamer_strerror(*err));
+	}
+	s->t0_ns = session_now_ns();
+	s->t0_wall = (uint64_t)time(NULL);
+	write_meta(s);
+	return s;
+fail_report_out:
+	fl_error(opt->output, "%s", flamer_strerror(*err));
+	goto fail;
+fail_report:
+	fl_error("record", "%s", flamer_strerror(*err));
+fail:
+	if (s)
+		session_abort(s);
+	return NULL;
+}
+
+static void session_free(struct session *s)
+{
+	recwriter_free(s->w);
+	frames_free(s->frames);
+	kallsyms_free(s->ksyms);
+	events_free(s->ev);
+	session_free_tables(s);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	free(s->ids);
+	free(s->pcs);
+	free(s);
+}
+
+void session_abort(struct session *s)
+{
+	outfile_abort(s->out);
+	session_free(s);
+}
+
+static void perm_advice(const char *what)
+{
+	int paranoid = -1;
+	FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "re");
+
+	if (f) {
+		if (fscanf(f, "%d", &paranoid) != 1)
+			paranoid = -1;
+		fclose(f);
+	}
+	fl_error(what, "not permitted to profile it (perf_event_paranoid is "
+		       "%d): profile your own processes, or run as root or "
+		       "with CAP_PERFMON and CAP_SYS_PTRACE, or lower "
+		       "kernel.perf_event_paranoid", paranoid);
+}
+
+static int is_kernel_thread(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	unsigned long flags = 0;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof buf, f);
+	fclose(f);
+	if (!p || !(p = strrchr(buf, ')')))
+		return 0;
+	/* fields after ") ": state ppid pgrp session tty tpgid flags */
+	for (i = 0; i < 7 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		flags = strtoul(p + 1, NULL, 10);
+	return (flags & 0x00200000) != 0; /* PF_KTHREAD */
+}
+
+/* Opens events for every thread of pid, rescanning until no new thread
+ * appears (threads created meanwhile are inherited only from threads that
+ * already had events). */
+static int attach_threads(struct session *s, pid_t pid)
+{
+	char path[64];
+	int added, err = 0, any = 0;
+
+	for (int round = 0; round < 100; round++) {
+		DIR *d;
+		struct dirent *e;
+
+		snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+		d = opendir(path);
+		if (!d)
+			return any ? 0 : -FE_NO_TARGET;
+		added = 0;
+		while ((e = readdir(d))) {
+			pid_t tid = (pid_t)atoi(e->d_name);
+
+			if (tid <= 0 || session_thread(s, pid, tid, 0))
+				continue;
+			if (!session_thread(s, pid, tid, 1)) {
+				err = -ENOMEM;
+				break;
+			}
+			err = events_add_thread(s->ev, tid, false);
+			if (err == -ESRCH) {
+				err = 0; /* it just exited */
+				continue;
+			}
+			if (err)
+				break;
+			added++;
+			any = 1;
+		}
+		closedir(d);
+		if (err || !added)
+			break;
+	}
+	return err;
+}
+
+static void note_kernel_refused(struct session *s)
+{
+	if (events_kernel_refused(s->ev))
+		fl_warn("record", "kernel stacks refused by the kernel "
+			"(perf_event_paranoid > 1, no CAP_PERFMON): recording "
+			"user stacks only");
+}
+
+int session_attach(struct session *s, pid_t pid)
+{
+	char path[64];
+	int err;
+
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	if (access(path, F_OK) != 0) {
+		fl_error("-p", "%d: no such process", (int)pid);
+		return -FE_NO_TARGET;
+	}
+	if (is_kernel_thread(pid)) {
+		fl_error("-p", "%d is a kernel thread: kernel threads have no "
+			       "user stacks to profile",
+			 (int)pid);
+		return -FE_KTHREAD;
+	}
+	s->target = pid;
+	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	err = session_new_process(s, pid, 0, NULL);
+	if (!err)
+		err = attach_threads(s, pid);
+	if (err == -EACCES || err == -EPERM) {
+		char what[32];
+
+		snprintf(what, sizeof what, "pid %d", (int)pid);
+		perm_advice(what);
+		return err;
+	}
+	if (err == -FE_NO_TARGET) {
+		fl_error("-p", "%d: no such process", (int)pid);
+		return err;
+	}
+	if (err) {
+		fl_error("record", "cannot open perf events: %s",
+			 flamer_strerror(err));
+		return err;
+	}
+	note_kernel_refused(s);
+	return events_enable(s->ev);
+}
+
+/* argv[0] as execvp would find it, or NULL. */
+static int find_in_path(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) == 0 ? 0 : -errno;
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, cmd);
+		if (access(buf, X_OK) == 0)
+			return 0;
+		path += n + (path[n] == ':');
+	}
+	return -ENOENT;
+}
+
+int session_launch(struct session *s, char *const argv[])
+{
+	int go[2], errp[2], err, child_err = 0;
+	pid_t pid;
+	char c = 1;
+
+	err = find_in_path(argv[0]);
+	if (err) {
+		fl_error(argv[0], "cannot run: %s", flamer_strerror(err));
+		return -FE_NO_TARGET;
+	}
+	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(go[1]);
+		close(errp[0]);
+		signal(SIGPIPE, SIG_DFL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127); /* the recorder gave up */
+		execvp(argv[0], argv);
+		err = errno;
+		if (write(errp[1], &err, sizeof err) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(errp[1]);
+	s->target = pid;
+	s->launched = 1;
+	s->pidfd = -1;
+	err = session_new_process(s, pid, getpid(), NULL);
+	if (!err && !session_thread(s, pid, pid, 1))
+		err = -ENOMEM;
+	if (!err)
+		err = events_add_thread(s->ev, pid, true);
+	if (err) {
+		close(go[1]);
+		close(errp[0]);
+		waitpid(pid, NULL, 0);
+		if (err == -EACCES || err == -EPERM)
+			perm_advice(argv[0]);
+		else
+			fl_error("record", "cannot open perf events: %s",
+				 flamer_strerror(err));
+		return err;
+	}
+	if (write(go[1], &c, 1) != 1)
+		err = -errno;
+	close(go[1]);
+	if (read(errp[0], &child_err, sizeof child_err) == sizeof child_err) {
+		fl_error(argv[0], "cannot run: %s", strerror(child_err));
+		waitpid(pid, NULL, 0);
+		err = -FE_NO_TARGET;
+	}
+	close(errp[0]);
+	if (!err)
+		note_kernel_refused(s);
+	return err;
+}
+
+static int target_alive(struct session *s)
+{
+	int status;
+
+	if (s->launched) {
+		pid_t r = waitpid(s->target, &status, WNOHANG);
+
+		return r == 0;
+	}
+	if (s->pidfd >= 0) {
+		struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
+
+		return poll(&p, 1, 0) == 0;
+	}
+	return kill(s->target, 0) == 0 || errno != ESRCH;
+}
+
+static void progress(struct session *s, double elapsed)
+{
+	if (s->opt.duration > 0)
+		fprintf(stderr, "\rflamer: recording %.1f/%.0f s, %llu samples\033[K",
+			elapsed, s->opt.duration,
+			(unsigned long long)s->samples);
+	else
+		fprintf(stderr, "\rflamer: recording %.1f s, %llu samples "
+				"(Ctrl-C to stop)\033[K",
+			elapsed, (unsigned long long)s->samples);
+}
+
+int session_run(struct session *s)
+{
+	uint64_t last_flush = session_now_ns(), last_progress = 0;
+	int err = 0, rc;
+
+	stop_requested = 0;
+	for (;;) {
+		uint64_t now = session_now_ns();
+		double elapsed = (double)(now - s->t0_ns) / 1e9;
+
+		if (stop_requested) {
+			s->interrupted = 1;
+			break;
+		}
+		if (s->opt.duration > 0 && elapsed >= s->opt.duration)
+			break;
+		if (!target_alive(s)) {
+			s->target_exited = 1;
+			break;
+		}
+		rc = events_read(s->ev, 100, session_handle, s);
+		if (rc < 0) {
+			err = rc;
+			break;
+		}
+		if (now - last_flush > 1000000000ull) {
+			err = recwriter_flush(s->w);
+			if (err)
+				break;
+			last_flush = now;
+		}
+		if (s->opt.progress && now - last_progress > 250000000ull) {
+			progress(s, elapsed);
+			last_progress = now;
+		}
+	}
+	events_disable(s->ev);
+	if (!err) {
+		/* drain what is left in the rings */
+		rc = events_read(s->ev, 0, session_handle, s);
+		if (rc < 0)
+			err = rc;
+	}
+	if (s->opt.progress)
+		fputs("\r\033[K", stderr);
+	if (s->launched && !s->target_exited) {
+		/* like perf: a launched command does not outlive its profile */
+		kill(s->target, SIGTERM);
+		waitpid(s->target, NULL, 0);
+	}
+	return err;
+}
+
+static void human_size(uint64_t n, char *buf, size_t len)
+{
+	if (n >= 10u << 20)
+		snprintf(buf, len, "%.1f MiB", (double)n / (1 << 20));
+	else if (n >= 10u << 10)
+		snprintf(buf, len, "%.1f KiB", (double)n / (1 << 10));
+	else
+		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
+}
+
+int session_finish(struct session *s, int run_err)
+{
+	struct rec_end e = { 0 };
+	int err = run_err, code = FLAMER_EXIT_OK;
+	char size[32];
+	uint64_t bytes;
+	double secs = (double)(session_now_ns() - s->t0_ns) / 1e9;
+
+	e.samples = s->samples;
+	e.lost = s->lost;
+	e.threads = (uint32_t)s->nthreads_sampled;
+	e.status = (s->interrupted ? REC_END_INTERRUPTED : 0) |
+		   (s->target_exited ? REC_END_TARGET_EXITED : 0);
+	if (!err) {
+		recwriter_count(s->w, "truncated-stacks", s->truncated);
+		recwriter_count(s->w, "python-merged", s->py_merged);
+		recwriter_count(s->w, "python-ambiguous", s->py_ambiguous);
+		recwriter_count(s->w, "python-invalid", s->py_invalid);
+		err = recwriter_end(s->w, &e);
+	}
+	if (!err)
+		err = recwriter_flush(s->w);
+	bytes = recwriter_bytes(s->w);
+	if (err) {
+		/* keep what was written: every whole block is readable */
+		fl_error(outfile_path(s->out), "write failed: %s; recording "
+			 "stopped, what was written is kept",
+			 flamer_strerror(err));
+		outfile_keep(s->out);
+		code = FLAMER_EXIT_PARTIAL;
+	} else {
+		err = outfile_commit(s->out);
+		if (err) {
+			fl_error(outfile_path(s->out), "%s", flamer_strerror(err));
+			code = FLAMER_EXIT_FAIL;
+		}
+	}
+	s->out = NULL;
+	human_size(bytes, size, sizeof size);
+	if (code != FLAMER_EXIT_FAIL)
+		fprintf(stderr, "flamer: %llu samples, %llu threads, %llu lost, "
+				"%.1f s, %s written to %s%s\n",
+			(unsigned long long)s->samples,
+			(unsigned long long)s->nthreads_sampled,
+			(unsigned long long)s->lost, secs, size,
+			s->opt.output, "");
+	if (s->truncated && !fl_quiet)
+		fprintf(stderr, "flamer: %llu stacks could not be unwound to "
+				"their root and end in [truncated]\n",
+			(unsigned long long)s->truncated);
+	session_free(s);
+	return code;
+}

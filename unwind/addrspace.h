@@ -1,0 +1,100 @@
+/* addrspace.h - one target process's address space, as the recorder sees it.
+ *
+ * An addrspace knows the process's file mappings (from /proc/PID/maps at
+ * attach and from PERF_RECORD_MMAP2 afterwards, so it stays right after the
+ * process has exited), turns addresses into symbols with elfutils libdwfl
+ * (.symtab/.dynsym, separate debug info by build-id or .gnu_debuglink), and
+ * unwinds a sampled user stack with CFI (.eh_frame/.debug_frame), falling
+ * back to frame pointers where a frame has no CFI (JIT code).
+ *
+ * libdwfl state is built lazily on the first lookup and rebuilt only when a
+ * lookup misses and new executable mappings have arrived since (dlopen).
+ */
+#ifndef FLAMER_UNWIND_ADDRSPACE_H
+#define FLAMER_UNWIND_ADDRSPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../common/recfile.h"
+
+struct addrspace;
+
+/* A JIT symbol source (perf map) consulted for addresses in no ELF module.
+ * Returns 0 and a borrowed name (valid until the next call) or negative. */
+typedef int (*addrspace_jit_fn)(void *ctx, uint64_t addr, const char **name,
+				enum frame_kind *kind);
+
+/* New, empty address space for pid.  Owned by the caller; NULL on ENOMEM. */
+struct addrspace *addrspace_new(pid_t pid);
+
+/* A copy for a forked child (same mappings, new pid).  NULL on ENOMEM. */
+struct addrspace *addrspace_fork(const struct addrspace *parent, pid_t pid);
+
+void addrspace_free(struct addrspace *as); /* NULL is accepted */
+
+/* Reads /proc/PID/maps (file-backed mappings).  0 or -errno. */
+int addrspace_load_proc_maps(struct addrspace *as);
+
+/* Adds a mapping (path copied; anonymous ones are ignored), replacing what
+ * it overlaps.  prot as in mmap(2).  0 or -ENOMEM. */
+int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
+		      uint64_t pgoff, uint32_t prot, const char *path);
+
+/* Forget every mapping (after exec). */
+void addrspace_clear(struct addrspace *as);
+
+/* Sets the JIT symbol source (ctx borrowed; NULL fn removes it). */
+void addrspace_set_jit(struct addrspace *as, addrspace_jit_fn fn, void *ctx);
+
+/* Options for naming addresses without a symbol. */
+#define ADDRSPACE_UNKNOWN_OFFSETS 1 /* "libfoo.so+0x1a2b" instead of "[libfoo.so]" */
+void addrspace_set_flags(struct addrspace *as, unsigned flags);
+
+/* What an address is. Strings are borrowed, valid until the next call on
+ * the same addrspace. */
+struct symbol {
+	const char *name;   /* function, "[module]" or "[unknown]" */
+	const char *module; /* basename of the mapping, "" if none */
+	enum frame_kind kind;
+	/* Inlined callers, filled only by addrspace_symbolize_inline: names of
+	 * the functions inlined at addr, innermost first (borrowed). */
+	const char *inlined[16];
+	unsigned ninlined;
+};
+
+/* Symbolises a code address. For a return address pass addr - 1.
+ * Returns 0 (sym filled, possibly as unknown) or a negative errno. */
+int addrspace_symbolize(struct addrspace *as, uint64_t addr,
+			struct symbol *sym);
+
+/* Same, and also lists the functions inlined at addr from DWARF inline
+ * information (when debug info is present). */
+int addrspace_symbolize_inline(struct addrspace *as, uint64_t addr,
+			       struct symbol *sym);
+
+/* Registers of a sampled thread in DWARF x86-64 numbering: rax rdx rcx rbx
+ * rsi rdi rbp rsp r8..r15 rip (17 values). */
+#define ADDRSPACE_NREGS 17
+
+/* A user stack snapshot: stack_len bytes copied from address sp upward. */
+struct stack_snapshot {
+	pid_t tid;
+	uint64_t regs[ADDRSPACE_NREGS];
+	const unsigned char *stack; /* borrowed for the call */
+	size_t stack_len;
+	int live_reads; /* read the live process for addresses beyond the copy */
+};
+
+/* Unwinds a snapshot: pcs[0] is the sampled pc, then return addresses.
+ * *n gets the number of pcs (<= max).  Returns 0 when the walk reached the
+ * root of the stack, 1 when it stopped early (truncated: no CFI, stack copy
+ * too small, max reached), or a negative errno. */
+int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
+		     uint64_t *pcs, size_t max, size_t *n);
+
+/* Number of file mappings known (for tests). */
+size_t addrspace_nmaps(const struct addrspace *as);
+
+#endif

@@ -1,0 +1,37 @@
+/* addrspaceP.h - private body of struct addrspace (see addrspace.h). */
+#ifndef FLAMER_UNWIND_ADDRSPACEP_H
+#define FLAMER_UNWIND_ADDRSPACEP_H
+
+#include "addrspace.h"
+
+#include <elfutils/libdwfl.h>
+
+struct mapping {
+	uint64_t start, end, pgoff;
+	uint32_t prot;
+	char *path;
+};
+
+struct addrspace {
+	pid_t pid;
+	struct mapping *maps; /* sorted by start, non-overlapping */
+	size_t nmaps, cap;
+	int dirty;            /* exec mappings added since dwfl was built */
+	Dwfl *dwfl;
+	int attached;         /* dwfl_attach_state done */
+	unsigned flags;
+	addrspace_jit_fn jit;
+	void *jit_ctx;
+	char namebuf[512];    /* for "[module]" names */
+	const struct stack_snapshot *snap; /* during addrspace_unwind */
+	char *root;           /* "/proc/PID/root" when the target's root differs */
+};
+
+/* Builds (or rebuilds) the Dwfl from the mappings. 0 or negative. */
+int addrspace_build_dwfl(struct addrspace *as);
+
+/* The mapping containing addr, or NULL. */
+const struct mapping *addrspace_find_map(const struct addrspace *as,
+					 uint64_t addr);
+
+#endif

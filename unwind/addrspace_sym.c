@@ -1,0 +1,203 @@
+/* Symbols of an addrspace, through libdwfl. */
+#include "addrspaceP.h"
+#include "../common/error.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks proc_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+/* A stable fake inode per path: libdwfl skips maps lines with inode 0 and
+ * groups consecutive lines of one file into one module. */
+static uint64_t fake_ino(const char *path)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const char *p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (h >> 1) | 1;
+}
+
+/* Writes the mappings in /proc/PID/maps form for
+ * dwfl_linux_proc_maps_report. */
+static int write_maps(const struct addrspace *as, FILE *f)
+{
+	for (size_t i = 0; i < as->nmaps; i++) {
+		const struct mapping *m = &as->maps[i];
+
+		if (strstr(m->path, " (deleted)") || !strncmp(m->path, "/memfd:", 7) ||
+		    !strncmp(m->path, "/dev/", 5))
+			continue;
+		fprintf(f, "%" PRIx64 "-%" PRIx64 " %c%c%cp %08" PRIx64
+			   " 00:01 %" PRIu64 " %s%s\n",
+			m->start, m->end, m->prot & PROT_READ ? 'r' : '-',
+			m->prot & PROT_WRITE ? 'w' : '-',
+			m->prot & PROT_EXEC ? 'x' : '-', m->pgoff,
+			fake_ino(m->path), as->root ? as->root : "", m->path);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+int addrspace_build_dwfl(struct addrspace *as)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int err = 0;
+
+	if (as->dwfl) {
+		dwfl_end(as->dwfl);
+		as->dwfl = NULL;
+		as->attached = 0;
+	}
+	as->dirty = 0;
+	as->dwfl = dwfl_begin(&proc_callbacks);
+	if (!as->dwfl)
+		return -ENOMEM;
+	f = open_memstream(&text, &len);
+	if (!f)
+		return -errno;
+	err = write_maps(as, f);
+	fclose(f);
+	if (!err) {
+		f = fmemopen(text, len ? len : 1, "r");
+		if (!f)
+			err = -errno;
+	}
+	if (!err) {
+		dwfl_report_begin(as->dwfl);
+		if (len)
+			dwfl_linux_proc_maps_report(as->dwfl, f);
+		dwfl_report_end(as->dwfl, NULL, NULL);
+		fclose(f);
+	}
+	free(text);
+	return err;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static Dwfl_Module *find_module(struct addrspace *as, uint64_t addr)
+{
+	Dwfl_Module *mod;
+
+	if (!as->dwfl && addrspace_build_dwfl(as))
+		return NULL;
+	mod = dwfl_addrmodule(as->dwfl, addr);
+	if (!mod && as->dirty && addrspace_find_map(as, addr)) {
+		/* mapped since we built the module list (dlopen) */
+		if (addrspace_build_dwfl(as))
+			return NULL;
+		mod = dwfl_addrmodule(as->dwfl, addr);
+	}
+	return mod;
+}
+
+static void unknown(struct addrspace *as, uint64_t addr, const char *module,
+		    uint64_t base, struct symbol *sym)
+{
+	sym->kind = FK_UNKNOWN;
+	sym->module = module;
+	if (!module[0])
+		sym->name = "[unknown]";
+	else if (as->flags & ADDRSPACE_UNKNOWN_OFFSETS) {
+		snprintf(as->namebuf, sizeof as->namebuf, "%s+0x%" PRIx64,
+			 module, addr - base);
+		sym->name = as->namebuf;
+	} else {
+		snprintf(as->namebuf, sizeof as->namebuf, "[%s]", module);
+		sym->name = as->namebuf;
+	}
+}
+
+int addrspace_symbolize(struct addrspace *as, uint64_t addr,
+			struct symbol *sym)
+{
+	Dwfl_Module *mod;
+	const struct mapping *m;
+	const char *name, *modname = NULL;
+	Dwarf_Addr start = 0;
+	GElf_Off off;
+	GElf_Sym s;
+
+	memset(sym, 0, sizeof *sym);
+	mod = find_module(as, addr);
+	if (mod) {
+		dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, &modname,
+				 NULL);
+		modname = base_name(modname ? modname : "");
+		name = dwfl_module_addrinfo(mod, addr, &off, &s, NULL, NULL,
+					    NULL);
+		if (name && name[0]) {
+			size_t at = strcspn(name, "@");
+
+			/* "__libc_start_main@@GLIBC_2.34": drop the version */
+			if (name[at] && at > 0 && at < sizeof as->namebuf) {
+				memcpy(as->namebuf, name, at);
+				as->namebuf[at] = '\0';
+				name = as->namebuf;
+			}
+			sym->name = name;
+			sym->module = modname;
+			sym->kind = FK_NATIVE;
+			return 0;
+		}
+		unknown(as, addr, modname, start, sym);
+		return 0;
+	}
+	if (as->jit && as->jit(as->jit_ctx, addr, &sym->name, &sym->kind) == 0) {
+		sym->module = "[jit]";
+		return 0;
+	}
+	m = addrspace_find_map(as, addr);
+	if (m)
+		unknown(as, addr, base_name(m->path), m->start - m->pgoff, sym);
+	else
+		unknown(as, addr, "", 0, sym);
+	return 0;
+}
+
+int addrspace_symbolize_inline(struct addrspace *as, uint64_t addr,
+			       struct symbol *sym)
+{
+	Dwfl_Module *mod;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Addr bias;
+	int err = addrspace_symbolize(as, addr, sym), n;
+
+	if (err || sym->kind != FK_NATIVE)
+		return err;
+	mod = find_module(as, addr);
+	cu = mod ? dwfl_module_addrdie(mod, addr, &bias) : NULL;
+	if (!cu)
+		return 0;
+	n = dwarf_getscopes(cu, addr - bias, &scopes);
+	for (int i = 0; i < n && sym->ninlined < 16; i++) {
+		if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+			const char *nm = dwarf_diename(&scopes[i]);
+
+			sym->inlined[sym->ninlined++] = nm ? nm : "[inlined]";
+		} else if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram) {
+			break;
+		}
+	}
+	free(scopes);
+	return 0;
+}

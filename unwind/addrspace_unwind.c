@@ -1,0 +1,122 @@
+/* Unwinding a sampled user stack with libdwfl: CFI where a module has it,
+ * frame pointers (elfutils' x86-64 fallback) where it does not. */
+#include "addrspaceP.h"
+
+#include <dwarf.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+
+struct walk {
+	uint64_t *pcs;
+	size_t max, n;
+	int full; /* stopped because max was reached */
+};
+
+static bool get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **targ)
+{
+	*targ = arg;
+	return true;
+}
+
+static pid_t next_thread(Dwfl *dwfl, void *arg, void **targ)
+{
+	struct addrspace *as = arg;
+
+	if (*targ)
+		return 0;
+	*targ = arg;
+	return as->snap->tid;
+}
+
+static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
+			void *arg)
+{
+	struct addrspace *as = arg;
+	const struct stack_snapshot *s = as->snap;
+	uint64_t sp = s->regs[7];
+
+	if (addr >= sp && addr - sp <= s->stack_len &&
+	    s->stack_len - (addr - sp) >= sizeof *result) {
+		memcpy(result, s->stack + (addr - sp), sizeof *result);
+		return true;
+	}
+	if (s->live_reads) {
+		struct iovec local = { result, sizeof *result };
+		struct iovec remote = { (void *)(uintptr_t)addr, sizeof *result };
+
+		if (process_vm_readv(as->pid, &local, 1, &remote, 1, 0) ==
+		    (ssize_t)sizeof *result)
+			return true;
+	}
+	return false;
+}
+
+static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	struct addrspace *as = arg;
+
+	return dwfl_thread_state_registers(thread, 0, ADDRSPACE_NREGS,
+					   as->snap->regs);
+}
+
+static const Dwfl_Thread_Callbacks thread_callbacks = {
+	.next_thread = next_thread,
+	.get_thread = get_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = set_initial_registers,
+};
+
+static int frame_cb(Dwfl_Frame *state, void *arg)
+{
+	struct walk *w = arg;
+	Dwarf_Addr pc;
+	bool activation;
+
+	if (!dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
+	if (pc == 0)
+		return DWARF_CB_OK;
+	w->pcs[w->n++] = pc;
+	if (w->n == w->max) {
+		w->full = 1;
+		return DWARF_CB_ABORT;
+	}
+	return DWARF_CB_OK;
+}
+
+int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
+		     uint64_t *pcs, size_t max, size_t *n)
+{
+	struct walk w = { pcs, max, 0, 0 };
+	int rc;
+
+	*n = 0;
+	if (!max)
+		return 1;
+	if (!as->dwfl || (as->dirty && !dwfl_addrmodule(as->dwfl, snap->regs[16]))) {
+		rc = addrspace_build_dwfl(as);
+		if (rc)
+			return rc;
+	}
+	if (!as->attached) {
+		if (!dwfl_attach_state(as->dwfl, NULL, as->pid,
+				       &thread_callbacks, as)) {
+			/* no module with an ELF yet: only the pc is known */
+			pcs[0] = snap->regs[16];
+			*n = 1;
+			return 1;
+		}
+		as->attached = 1;
+	}
+	as->snap = snap;
+	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w);
+	as->snap = NULL;
+	*n = w.n;
+	if (w.n == 0) {
+		pcs[0] = snap->regs[16];
+		*n = 1;
+		return 1;
+	}
+	return (rc == 0 && !w.full) ? 0 : 1;
+}
