@@ -1,0 +1,88 @@
+/* python.h - reads the Python stack of a thread of a live CPython process.
+ *
+ * A pywalker is made once per target process (pywalker_new) and then asked,
+ * for each sample, for the Python frames of one native thread
+ * (pywalker_stack).  It reads the target's memory with process_vm_readv and
+ * never stops the target.  Supported: CPython 3.8 to 3.13 on x86-64 Linux.
+ *
+ * Struct layouts come, in order of preference, from the interpreter's own
+ * DWARF (libdw: in the binary, by build-id under /usr/lib/debug, or through
+ * .gnu_debuglink), from the offsets 3.13+ publishes in _Py_DebugOffsets at
+ * the start of _PyRuntime, and from built-in tables (one per minor version).
+ * docs/python.md describes the whole design.
+ *
+ * Thread safety: a pywalker is used by one thread at a time.
+ */
+#ifndef FLAMER_UNWIND_PYTHON_H
+#define FLAMER_UNWIND_PYTHON_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct pywalker;
+
+/* Flags of pywalker_new_flags(), for tests and diagnosis. */
+enum pywalker_flags {
+	PYWALKER_NO_DWARF = 1,         /* do not look for DWARF */
+	PYWALKER_NO_DEBUG_OFFSETS = 2, /* do not read _Py_DebugOffsets */
+};
+
+/* pywalker_new - detect CPython in process pid: the interpreter binary or a
+ * libpython mapped in /proc/PID/maps that defines _PyRuntime.
+ * Returns 0 and *out (owned by the caller, see pywalker_free) when found;
+ * -FE_UNSUPPORTED when the process is not CPython or its version is outside
+ * 3.8-3.13; -FE_NO_TARGET when pid does not exist; -EACCES/-EPERM when its
+ * maps or memory cannot be read; -FE_NO_DEBUGINFO when neither DWARF nor a
+ * built-in table gives a layout; -ENOMEM.  *out is untouched on error. */
+int pywalker_new(pid_t pid, struct pywalker **out);
+
+/* pywalker_new_flags - as pywalker_new, with PYWALKER_* flags (0 = same). */
+int pywalker_new_flags(pid_t pid, unsigned flags, struct pywalker **out);
+
+/* Frees w and every name it returned.  NULL is accepted. */
+void pywalker_free(struct pywalker *w);
+
+/* "3.11.7" (or "3.11" when the patch level is unknown).  Borrowed, valid
+ * until pywalker_free. */
+const char *pywalker_version(const struct pywalker *w);
+
+/* Where the struct layout came from: "DWARF /path/of/file",
+ * "_Py_DebugOffsets" or "built-in table 3.11".  Borrowed. */
+const char *pywalker_layout_source(const struct pywalker *w);
+
+/* Path of the ELF file that holds _PyRuntime (the interpreter or libpython)
+ * as seen in the target's maps.  Borrowed. */
+const char *pywalker_binary(const struct pywalker *w);
+
+struct pyframe {
+	/* "qualname (path/file.py)", or with lines "qualname (path/file.py:LINE)".
+	 * Before 3.11 the code object has no qualified name: co_name is used.
+	 * Borrowed, interned (equal names are equal pointers), valid until
+	 * pywalker_free. */
+	const char *name;
+	/* 1 if this frame is the first one run by its C-level eval call, i.e. it
+	 * starts a run of Python frames that one native _PyEval_EvalFrameDefault
+	 * frame executes (3.11: is_entry; 3.12+: the frame above a C-stack shim
+	 * frame; 3.8-3.10: every frame). */
+	int entry;
+};
+
+/* pywalker_stack - the Python frames of native thread tid, leaf first, at
+ * most max, stored in out[0..*n).  with_lines adds the current line number
+ * to each name.
+ * Returns 0 (*n may be 0: the thread has no thread state or runs no Python
+ * code), or -FE_BAD_MEMORY when the walk met inconsistent memory (a frame
+ * popped under the reader, a pointer that does not point to what it should):
+ * out[0..*n) still holds the frames read before that point, and the caller
+ * appends "[invalid]".  -ESRCH when the process is gone.  -ENOMEM.
+ * Never crashes or loops on garbage memory: every read is bounded and
+ * checked, strings are capped, walks have a frame and thread limit. */
+int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
+		   struct pyframe *out, size_t max, size_t *n);
+
+/* True if sym, a native symbol name, is the interpreter's eval loop
+ * (_PyEval_EvalFrameDefault and its compiler-split parts such as ".cold"),
+ * the frames Python frames replace when stacks are merged. */
+int pywalker_is_eval_symbol(const char *sym);
+
+#endif

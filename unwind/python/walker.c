@@ -1,0 +1,866 @@
+/* walker.c - the CPython stack walker: thread state lookup, frame chain,
+ * code-object names (cached), line numbers.
+ *
+ * A sample of thread tid costs, when caches are warm: one read of the
+ * thread state (plus its _PyCFrame on 3.11-3.12), one read per frame, and
+ * one batched read (many iovecs, one syscall) that checks every cached code
+ * object is still the one cached.  Everything read is target memory, so
+ * every pointer is checked before use and every loop is bounded.
+ */
+#include "python.h"
+
+#include "detect.h"
+#include "pyint.h"
+
+#include "../../common/error.h"
+#include "../../common/intern.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+enum {
+	MAX_INTERPS = 64,
+	MAX_THREADS = 4096,
+	MAX_FRAMES = 4096,
+	MAX_STR = 512,            /* characters of a name kept */
+	MAX_LINETABLE = 1 << 16,  /* bytes of a line table */
+	CODE_SLOTS = 4096,        /* direct-mapped code cache */
+	TID_SLOTS = 256,          /* direct-mapped thread-state cache */
+	BATCH = 64,               /* iovecs per process_vm_readv */
+	FRAME_OWNED_BY_CSTACK = 3,
+	PTHREAD_SCAN = 2048,      /* bytes of struct pthread searched for tid */
+	GLIBC_TID_OFFSET = 720,   /* offsetof(struct pthread, tid), glibc 2.36 */
+};
+
+struct code_entry {
+	uint64_t addr; /* 0 = empty */
+	uint64_t filename, name, qualname, linetable;
+	int32_t firstlineno;
+	const char *label;    /* "qualname (file)", interned */
+	const char *qual;     /* interned */
+	const char *file;     /* interned */
+	unsigned char *lt;    /* line table bytes, or NULL */
+	size_t ltlen;
+	int lt_state;         /* 0 not read, 1 read, -1 unreadable */
+};
+
+struct tid_entry {
+	pid_t tid;
+	uint64_t tstate;
+	uint64_t thread_id; /* pthread_t, to re-check on 3.8-3.10 */
+};
+
+struct pywalker {
+	pid_t pid;
+	struct pylayout l;
+	struct pytarget t;
+	char *source;
+	struct intern *names;
+	struct code_entry *codes;
+	struct tid_entry tids[TID_SLOTS];
+	size_t lt_bytes;      /* bytes held by line tables */
+	int pthread_tid_off;  /* offset of the tid in struct pthread, -1 */
+	size_t ts_span, fr_span, co_lo, co_hi;
+};
+
+/* ---- reading target memory ---- */
+
+static int ptr_ok(uint64_t p)
+{
+	return p >= 4096 && p < (1ULL << 47) && !(p & 7);
+}
+
+static int rd(struct pywalker *w, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	ssize_t got;
+
+	if (addr < 4096 || addr >= (1ULL << 47))
+		return -FE_BAD_MEMORY;
+	got = process_vm_readv(w->pid, &local, 1, &remote, 1, 0);
+	if (got == (ssize_t)len)
+		return 0;
+	if (got < 0 && errno == ESRCH)
+		return -ESRCH;
+	if (got < 0 && (errno == EPERM || errno == ENOMEM))
+		return -errno;
+	return -FE_BAD_MEMORY;
+}
+
+static uint64_t get_u64(const unsigned char *buf, int32_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, buf + off, sizeof v);
+	return v;
+}
+
+static int32_t get_i32(const unsigned char *buf, int32_t off)
+{
+	int32_t v;
+
+	memcpy(&v, buf + off, sizeof v);
+	return v;
+}
+
+static int rd_ptr(struct pywalker *w, uint64_t addr, uint64_t *out)
+{
+	unsigned char b[8];
+	int err = rd(w, addr, b, sizeof b);
+
+	if (!err)
+		*out = get_u64(b, 0);
+	return err;
+}
+
+/* ---- strings ---- */
+
+/* Appends code point c as UTF-8, replacing what would break a folded
+ * stack line (';', control characters) or is not a character. */
+static size_t put_utf8(char *out, uint32_t c)
+{
+	if (c < 0x20 || c == ';' || c == 0x7f || (c >= 0xd800 && c < 0xe000) ||
+	    c > 0x10ffff)
+		c = '?';
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 63));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | ((c >> 6) & 63));
+		out[2] = (char)(0x80 | (c & 63));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | ((c >> 12) & 63));
+	out[2] = (char)(0x80 | ((c >> 6) & 63));
+	out[3] = (char)(0x80 | (c & 63));
+	return 4;
+}
+
+/* Reads the str object at addr into out (UTF-8, NUL-terminated, at most
+ * MAX_STR characters: longer strings are cut).  Only compact strings (all
+ * names and file names of code objects are) are accepted. */
+static int read_str(struct pywalker *w, uint64_t addr, char *out,
+		    size_t outsize)
+{
+	const struct pylayout *l = &w->l;
+	unsigned char hdr[128], data[MAX_STR * 4];
+	uint32_t state;
+	int64_t length;
+	int kind, ascii, err;
+	size_t n, o = 0;
+
+	if (!ptr_ok(addr) || (size_t)l->str_compact_size > sizeof hdr)
+		return -FE_BAD_MEMORY;
+	err = rd(w, addr, hdr, (size_t)l->str_compact_size);
+	if (err)
+		return err;
+	memcpy(&length, hdr + l->str_length, sizeof length);
+	memcpy(&state, hdr + l->str_state, sizeof state);
+	kind = (state >> 2) & 7;
+	ascii = (state >> 6) & 1;
+	if (length < 0 || !((state >> 5) & 1) ||
+	    (kind != 1 && kind != 2 && kind != 4) || (ascii && kind != 1))
+		return -FE_BAD_MEMORY;
+	n = length > MAX_STR ? MAX_STR : (size_t)length;
+	err = rd(w, addr + (uint64_t)(ascii ? l->str_ascii_size :
+					       l->str_compact_size),
+		 data, n * (size_t)kind);
+	if (err && n)
+		return err;
+	for (size_t i = 0; i < n && o + 5 < outsize; i++) {
+		uint32_t c = kind == 1 ? data[i] :
+			     kind == 2 ? (uint32_t)data[2 * i] |
+						 (uint32_t)data[2 * i + 1] << 8 :
+					 (uint32_t)get_i32(data, (int32_t)(4 * i));
+		if (ascii && c > 0x7f)
+			return -FE_BAD_MEMORY;
+		o += put_utf8(out + o, c);
+	}
+	out[o] = 0;
+	return 0;
+}
+
+/* ---- code objects ---- */
+
+static size_t code_slot(uint64_t addr)
+{
+	return (size_t)((addr >> 4) ^ (addr >> 17)) & (CODE_SLOTS - 1);
+}
+
+static void code_clear(struct pywalker *w, struct code_entry *e)
+{
+	w->lt_bytes -= e->ltlen;
+	free(e->lt);
+	memset(e, 0, sizeof *e);
+}
+
+/* The identity fields of a code object, from its bytes [co_lo, co_hi). */
+static void code_ident(const struct pywalker *w, const unsigned char *b,
+		       struct code_entry *e)
+{
+	const struct pylayout *l = &w->l;
+	size_t lo = w->co_lo;
+
+	e->filename = get_u64(b, (int32_t)(l->co_filename - lo));
+	e->name = get_u64(b, (int32_t)(l->co_name - lo));
+	e->qualname = l->co_qualname >= 0 ?
+			      get_u64(b, (int32_t)(l->co_qualname - lo)) : 0;
+	e->linetable = get_u64(b, (int32_t)(l->co_linetable - lo));
+	e->firstlineno = get_i32(b, (int32_t)(l->co_firstlineno - lo));
+}
+
+static int same_ident(const struct code_entry *a, const struct code_entry *b)
+{
+	return a->filename == b->filename && a->name == b->name &&
+	       a->qualname == b->qualname && a->firstlineno == b->firstlineno;
+}
+
+static const char *intern_str(struct pywalker *w, const char *s)
+{
+	int64_t id = intern_add(w->names, s, strlen(s), NULL);
+
+	return id < 0 ? NULL : intern_get(w->names, (uint32_t)id, NULL);
+}
+
+/* Fills e (identity already set) with its names. */
+static int code_resolve(struct pywalker *w, struct code_entry *e)
+{
+	char qual[MAX_STR * 4 + 8], file[MAX_STR * 4 + 8];
+	char label[sizeof qual + sizeof file + 8];
+	int err;
+
+	err = read_str(w, e->qualname ? e->qualname : e->name, qual,
+		       sizeof qual);
+	if (!err)
+		err = read_str(w, e->filename, file, sizeof file);
+	if (err)
+		return err;
+	snprintf(label, sizeof label, "%s (%s)", qual, file);
+	e->qual = intern_str(w, qual);
+	e->file = intern_str(w, file);
+	e->label = intern_str(w, label);
+	return e->qual && e->file && e->label ? 0 : -ENOMEM;
+}
+
+/* Reads the identity bytes of the n code objects at addrs[] in batches of
+ * BATCH iovecs per syscall; ok[i] = 1 when code i was read. */
+static int read_idents(struct pywalker *w, const uint64_t *addrs, size_t n,
+		       unsigned char (*bufs)[256], int *ok)
+{
+	size_t span = w->co_hi - w->co_lo;
+
+	for (size_t i = 0; i < n; i += BATCH) {
+		struct iovec loc[BATCH], rem[BATCH];
+		size_t k = n - i < BATCH ? n - i : BATCH, m = 0;
+		ssize_t got;
+
+		for (size_t j = 0; j < k; j++) {
+			ok[i + j] = 0;
+			if (!ptr_ok(addrs[i + j]))
+				continue;
+			loc[m] = (struct iovec){bufs[i + j], span};
+			rem[m] = (struct iovec){
+				(void *)(uintptr_t)(addrs[i + j] + w->co_lo), span};
+			m++;
+		}
+		got = m ? process_vm_readv(w->pid, loc, m, rem, m, 0) : 0;
+		if (got < 0 && errno == ESRCH)
+			return -ESRCH;
+		/* Whole iovecs were read up to the first failing one. */
+		for (size_t j = 0, r = 0; j < k; j++) {
+			if (!ptr_ok(addrs[i + j]))
+				continue;
+			ok[i + j] = got > 0 && (size_t)got >= (r + 1) * span;
+			r++;
+		}
+	}
+	return 0;
+}
+
+/* The cache entry for the code object at addr, whose identity bytes are b.
+ * NULL when its names cannot be read. */
+static struct code_entry *code_lookup(struct pywalker *w, uint64_t addr,
+				      const unsigned char *b, int *err)
+{
+	struct code_entry *e = &w->codes[code_slot(addr)], now = {0};
+
+	code_ident(w, b, &now);
+	if (e->addr == addr && same_ident(e, &now))
+		return e;
+	if (e->addr)
+		code_clear(w, e);
+	now.addr = addr;
+	*err = code_resolve(w, &now);
+	if (*err)
+		return NULL;
+	*e = now;
+	return e;
+}
+
+/* ---- line numbers ---- */
+
+static void linetable_load(struct pywalker *w, struct code_entry *e)
+{
+	unsigned char hdr[32];
+	int64_t size;
+
+	e->lt_state = -1;
+	if (!ptr_ok(e->linetable) || rd(w, e->linetable, hdr, sizeof hdr))
+		return;
+	memcpy(&size, hdr + 16, sizeof size); /* PyBytesObject.ob_size */
+	if (size <= 0 || size > MAX_LINETABLE)
+		return;
+	if (w->lt_bytes > (16u << 20)) /* bound memory: drop every table */
+		for (size_t i = 0; i < CODE_SLOTS; i++) {
+			struct code_entry *c = &w->codes[i];
+			w->lt_bytes -= c->ltlen;
+			free(c->lt);
+			c->lt = NULL;
+			c->ltlen = 0;
+			c->lt_state = 0;
+		}
+	e->lt = malloc((size_t)size);
+	if (!e->lt)
+		return;
+	if (rd(w, e->linetable + 32, e->lt, (size_t)size)) { /* ob_sval */
+		free(e->lt);
+		e->lt = NULL;
+		return;
+	}
+	e->ltlen = (size_t)size;
+	w->lt_bytes += e->ltlen;
+	e->lt_state = 1;
+}
+
+/* Byte offset of the current instruction in the code, from the frame's
+ * instruction field. */
+static long instr_offset(const struct pywalker *w, uint64_t code,
+			 uint64_t instr)
+{
+	int minor = w->l.minor;
+
+	if (minor <= 9)
+		return (int32_t)instr; /* f_lasti, bytes */
+	if (minor == 10)
+		return (long)(int32_t)instr * 2; /* f_lasti, code units */
+	uint64_t base = code + (uint64_t)w->l.co_code_adaptive;
+	if (instr < base || instr - base > (1u << 26))
+		return -1;
+	return (long)(instr - base);
+}
+
+static const char *line_label(struct pywalker *w, struct code_entry *e,
+			      uint64_t code, uint64_t instr)
+{
+	char buf[MAX_STR * 8 + 64];
+	int line;
+
+	if (e->lt_state == 0)
+		linetable_load(w, e);
+	line = py_line_of(w->l.minor, e->lt, e->ltlen, e->firstlineno,
+			  instr_offset(w, code, instr));
+	if (line < 0)
+		return e->label;
+	snprintf(buf, sizeof buf, "%s (%s:%d)", e->qual, e->file, line);
+	return intern_str(w, buf);
+}
+
+/* ---- threads ---- */
+
+static int tstate_tid_direct(const struct pywalker *w,
+			     const unsigned char *ts, pid_t *tid)
+{
+	int64_t v = (int64_t)get_u64(ts, w->l.ts_native_thread_id);
+
+	*tid = v > 0 && v < (1 << 30) ? (pid_t)v : -1;
+	return 0;
+}
+
+static int is_task(pid_t pid, pid_t tid)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	f = fopen(path, "re");
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
+/* 3.8-3.10 keep only the pthread_t (the address of glibc's struct
+ * pthread).  The offset of the kernel tid in struct pthread is found once:
+ * the offset where the main thread's struct holds the pid, checked against
+ * the other threads' structs holding live tids (glibc 2.36: 720). */
+static int calibrate_pthread(struct pywalker *w, const uint64_t *pts, size_t n)
+{
+	unsigned char (*buf)[PTHREAD_SCAN] = calloc(n, PTHREAD_SCAN);
+	int found = -1;
+
+	if (!buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (rd(w, pts[i], buf[i], PTHREAD_SCAN))
+			memset(buf[i], 0, PTHREAD_SCAN);
+	for (int off = 0; off < PTHREAD_SCAN && found < 0; off += 4) {
+		int main_seen = 0, ok = 1;
+		for (size_t i = 0; i < n && ok; i++) {
+			pid_t v = get_i32(buf[i], off);
+			main_seen |= v == w->pid;
+			ok = v > 0 && (v == w->pid || is_task(w->pid, v));
+		}
+		if (main_seen && ok)
+			found = off;
+	}
+	free(buf);
+	w->pthread_tid_off = found;
+	return found >= 0 ? 0 : -FE_BAD_MEMORY;
+}
+
+static pid_t pthread_tid(struct pywalker *w, uint64_t pthread)
+{
+	int32_t v;
+
+	if (w->pthread_tid_off < 0 || !ptr_ok(pthread) ||
+	    rd(w, pthread + (uint64_t)w->pthread_tid_off, &v, sizeof v))
+		return -1;
+	return v;
+}
+
+/* Calls fn on every thread state (at most MAX_THREADS), stopping when it
+ * returns non-zero; returns that value, 0, or a read error. */
+static int for_each_tstate(struct pywalker *w,
+			   int (*fn)(struct pywalker *, uint64_t,
+				     const unsigned char *, void *),
+			   void *arg)
+{
+	unsigned char ts[512];
+	uint64_t interp, tstate;
+	int err, count = 0;
+
+	err = rd_ptr(w, w->t.runtime + (uint64_t)w->l.rt_interp_head, &interp);
+	for (int i = 0; !err && interp && i < MAX_INTERPS; i++) {
+		if (!ptr_ok(interp))
+			return -FE_BAD_MEMORY;
+		err = rd_ptr(w, interp + (uint64_t)w->l.is_threads_head, &tstate);
+		while (!err && tstate && count++ < MAX_THREADS) {
+			if (!ptr_ok(tstate))
+				return -FE_BAD_MEMORY;
+			err = rd(w, tstate, ts, w->ts_span);
+			if (!err)
+				err = fn(w, tstate, ts, arg);
+			if (err)
+				return err;
+			tstate = get_u64(ts, w->l.ts_next);
+		}
+		if (!err)
+			err = rd_ptr(w, interp + (uint64_t)w->l.is_next, &interp);
+	}
+	return err;
+}
+
+struct collect {
+	uint64_t pts[64];
+	size_t n;
+};
+
+static int collect_pthread(struct pywalker *w, uint64_t tstate,
+			   const unsigned char *ts, void *arg)
+{
+	struct collect *c = arg;
+
+	if (c->n < 64)
+		c->pts[c->n++] = get_u64(ts, w->l.ts_thread_id);
+	return 0;
+}
+
+struct match {
+	pid_t tid;
+	uint64_t tstate, thread_id;
+};
+
+static int match_tid(struct pywalker *w, uint64_t tstate,
+		     const unsigned char *ts, void *arg)
+{
+	struct match *m = arg;
+	pid_t tid;
+
+	if (w->l.ts_native_thread_id >= 0)
+		tstate_tid_direct(w, ts, &tid);
+	else
+		tid = pthread_tid(w, get_u64(ts, w->l.ts_thread_id));
+	if (tid != m->tid)
+		return 0;
+	m->tstate = tstate;
+	m->thread_id = get_u64(ts, w->l.ts_thread_id);
+	return 1;
+}
+
+/* Is the thread state read into ts (cached as e) still thread e->tid's? */
+static int cached_still_valid(struct pywalker *w, const struct tid_entry *e,
+			      const unsigned char *ts)
+{
+	pid_t tid;
+
+	if (w->l.ts_native_thread_id >= 0) {
+		tstate_tid_direct(w, ts, &tid);
+		return tid == e->tid;
+	}
+	return get_u64(ts, w->l.ts_thread_id) == e->thread_id;
+}
+
+/* Finds the thread state of tid and reads it into ts.  Returns 1 when
+ * found, 0 when the thread has none, or an error. */
+static int find_tstate(struct pywalker *w, pid_t tid, unsigned char *ts)
+{
+	struct tid_entry *e = &w->tids[(unsigned)tid % TID_SLOTS];
+	struct match m = {.tid = tid};
+	int err;
+
+	if (e->tid == tid && e->tstate && !rd(w, e->tstate, ts, w->ts_span) &&
+	    cached_still_valid(w, e, ts))
+		return 1;
+	if (w->l.ts_native_thread_id < 0 && w->pthread_tid_off < 0) {
+		struct collect c = {.n = 0};
+		err = for_each_tstate(w, collect_pthread, &c);
+		if (err < 0)
+			return err;
+		if (c.n && calibrate_pthread(w, c.pts, c.n))
+			return 0;
+	}
+	err = for_each_tstate(w, match_tid, &m);
+	if (err <= 0)
+		return err;
+	*e = (struct tid_entry){tid, m.tstate, m.thread_id};
+	return rd(w, m.tstate, ts, w->ts_span) ? -FE_BAD_MEMORY : 1;
+}
+
+/* ---- frames ---- */
+
+struct rawframe {
+	uint64_t code, instr;
+	int entry;
+};
+
+static int current_frame(struct pywalker *w, const unsigned char *ts,
+			 uint64_t *frame)
+{
+	uint64_t cframe;
+
+	if (w->l.minor == 11 || w->l.minor == 12) {
+		cframe = get_u64(ts, w->l.ts_cframe);
+		if (!cframe) {
+			*frame = 0;
+			return 0;
+		}
+		if (!ptr_ok(cframe))
+			return -FE_BAD_MEMORY;
+		return rd_ptr(w, cframe + (uint64_t)w->l.cf_current_frame, frame);
+	}
+	*frame = get_u64(ts, w->l.ts_frame);
+	return 0;
+}
+
+/* Walks the frame chain from frame, leaf first, into raw[0..*n). */
+static int walk_frames(struct pywalker *w, uint64_t frame,
+		       struct rawframe *raw, size_t max, size_t *n)
+{
+	const struct pylayout *l = &w->l;
+	unsigned char fb[256];
+	int err = 0;
+
+	*n = 0;
+	for (int i = 0; frame && *n < max; i++) {
+		if (i == MAX_FRAMES || !ptr_ok(frame))
+			return -FE_BAD_MEMORY;
+		err = rd(w, frame, fb, w->fr_span);
+		if (err)
+			return err;
+		uint64_t next = get_u64(fb, l->fr_previous);
+		if (l->minor >= 12 && fb[l->fr_owner] == FRAME_OWNED_BY_CSTACK) {
+			if (*n)
+				raw[*n - 1].entry = 1;
+			frame = next;
+			continue;
+		}
+		raw[*n].code = get_u64(fb, l->fr_code);
+		raw[*n].instr = l->minor <= 10 ?
+					(uint64_t)(uint32_t)get_i32(fb, l->fr_instr) :
+					get_u64(fb, l->fr_instr);
+		raw[*n].entry = l->minor <= 10 ? 1 :
+				l->minor == 11 ? fb[l->fr_is_entry] != 0 : 0;
+		(*n)++;
+		frame = next;
+	}
+	/* The root frame starts the outermost eval call. */
+	if (!frame && *n)
+		raw[*n - 1].entry = 1;
+	return 0;
+}
+
+/* Turns raw frames into named frames; stops at the first unreadable one. */
+static int name_frames(struct pywalker *w, const struct rawframe *raw,
+		       size_t nraw, int with_lines, struct pyframe *out,
+		       size_t *n)
+{
+	uint64_t addrs[BATCH];
+	unsigned char bufs[BATCH][256];
+	int ok[BATCH], err = 0;
+
+	*n = 0;
+	for (size_t base = 0; base < nraw; base += BATCH) {
+		size_t k = nraw - base < BATCH ? nraw - base : BATCH;
+		for (size_t i = 0; i < k; i++)
+			addrs[i] = raw[base + i].code;
+		err = read_idents(w, addrs, k, bufs, ok);
+		if (err)
+			return err;
+		for (size_t i = 0; i < k; i++) {
+			const struct rawframe *r = &raw[base + i];
+			struct code_entry *e;
+
+			if (!ok[i])
+				return -FE_BAD_MEMORY;
+			e = code_lookup(w, r->code, bufs[i], &err);
+			if (!e)
+				return err == -ENOMEM || err == -ESRCH ?
+					       err : -FE_BAD_MEMORY;
+			out[*n].name = with_lines ?
+					       line_label(w, e, r->code, r->instr) :
+					       e->label;
+			if (!out[*n].name)
+				return -ENOMEM;
+			out[*n].entry = r->entry;
+			(*n)++;
+		}
+	}
+	return 0;
+}
+
+int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
+		   struct pyframe *out, size_t max, size_t *n)
+{
+	unsigned char ts[512];
+	struct rawframe *raw = NULL;
+	uint64_t frame;
+	size_t nraw = 0;
+	int err, found, walk_err;
+
+	*n = 0;
+	found = find_tstate(w, tid, ts);
+	if (found <= 0) {
+		err = found == -ESRCH || found == -ENOMEM ? found :
+		      found < 0 ? -FE_BAD_MEMORY : 0;
+		goto out;
+	}
+	err = current_frame(w, ts, &frame);
+	if (err || !frame)
+		goto out;
+	if (max > MAX_FRAMES)
+		max = MAX_FRAMES;
+	raw = calloc(max + 1, sizeof *raw);
+	if (!raw) {
+		err = -ENOMEM;
+		goto out;
+	}
+	walk_err = walk_frames(w, frame, raw, max, &nraw);
+	err = name_frames(w, raw, nraw, with_lines, out, n);
+	if (!err)
+		err = walk_err;
+out:
+	free(raw);
+	if (err == -FE_BAD_MEMORY || err == -EFAULT)
+		err = -FE_BAD_MEMORY;
+	return err;
+}
+
+/* ---- set-up ---- */
+
+static void compute_spans(struct pywalker *w)
+{
+	const struct pylayout *l = &w->l;
+	int32_t ts[] = {l->ts_next, l->ts_frame, l->ts_cframe, l->ts_thread_id,
+			l->ts_native_thread_id};
+	int32_t fr[] = {l->fr_previous, l->fr_code, l->fr_instr, l->fr_owner,
+			l->fr_is_entry};
+	int32_t co[] = {l->co_filename, l->co_name, l->co_qualname,
+			l->co_firstlineno, l->co_linetable};
+	int32_t lo = INT32_MAX, hi = 0;
+
+	for (size_t i = 0; i < 5; i++) {
+		if (ts[i] + 8 > (int32_t)w->ts_span)
+			w->ts_span = (size_t)ts[i] + 8;
+		if (fr[i] + 8 > (int32_t)w->fr_span)
+			w->fr_span = (size_t)fr[i] + 8;
+		if (co[i] >= 0 && co[i] < lo)
+			lo = co[i];
+		if (co[i] + 8 > hi)
+			hi = co[i] + 8;
+	}
+	w->co_lo = (size_t)lo;
+	w->co_hi = (size_t)hi;
+}
+
+static int spans_ok(const struct pywalker *w)
+{
+	return w->ts_span <= 512 && w->fr_span <= 256 &&
+	       w->co_hi - w->co_lo <= 256;
+}
+
+/* Reads _Py_DebugOffsets at the start of _PyRuntime (3.13+). */
+static int layout_from_target(struct pywalker *w)
+{
+	unsigned char buf[PY_DEBUG_OFFSETS_READ];
+	int err = rd(w, w->t.runtime, buf, sizeof buf);
+
+	if (err)
+		return err;
+	err = pylayout_from_debug_offsets(buf, sizeof buf, &w->l);
+	if (!err)
+		w->source = strdup("_Py_DebugOffsets");
+	return err ? err : w->source ? 0 : -ENOMEM;
+}
+
+static int choose_layout(struct pywalker *w, unsigned flags)
+{
+	const struct pylayout *b;
+	int err = -FE_NO_DEBUGINFO;
+
+	memset(&w->l, 0xff, sizeof w->l);
+	w->l.minor = w->t.minor;
+	if (!(flags & PYWALKER_NO_DWARF)) {
+		err = pylayout_from_dwarf(w->t.open_path, &w->l, &w->source);
+		if (err == 0 || err == -ENOMEM)
+			return err;
+	}
+	if (w->t.minor >= 13 && !(flags & PYWALKER_NO_DEBUG_OFFSETS)) {
+		err = layout_from_target(w);
+		if (err == 0 || err == -ESRCH || err == -ENOMEM || err == -EPERM)
+			return err;
+	}
+	b = pylayout_builtin(w->t.minor);
+	if (!b)
+		return -FE_NO_DEBUGINFO;
+	w->l = *b;
+	if (asprintf(&w->source, "built-in table 3.%d", b->minor) < 0) {
+		w->source = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int pywalker_new_flags(pid_t pid, unsigned flags, struct pywalker **out)
+{
+	struct pywalker *w = calloc(1, sizeof *w);
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	w->pid = pid;
+	w->pthread_tid_off = -1;
+	err = py_detect(pid, &w->t);
+	if (err)
+		goto fail;
+	err = choose_layout(w, flags);
+	if (err)
+		goto fail;
+	compute_spans(w);
+	if (!spans_ok(w)) {
+		err = -FE_NO_DEBUGINFO;
+		goto fail;
+	}
+	w->names = intern_new();
+	w->codes = calloc(CODE_SLOTS, sizeof *w->codes);
+	if (!w->names || !w->codes) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	*out = w;
+	return 0;
+fail:
+	pywalker_free(w);
+	return err;
+}
+
+int pywalker_new_fake(int pid, int minor, uint64_t runtime,
+		      struct pywalker **out)
+{
+	const struct pylayout *b = pylayout_builtin(minor);
+	struct pywalker *w;
+
+	if (!b)
+		return -FE_UNSUPPORTED;
+	w = calloc(1, sizeof *w);
+	if (!w)
+		return -ENOMEM;
+	w->pid = pid;
+	w->pthread_tid_off = -1;
+	w->l = *b;
+	w->t.minor = minor;
+	w->t.runtime = runtime;
+	snprintf(w->t.version, sizeof w->t.version, "3.%d", minor);
+	w->source = strdup("fake");
+	compute_spans(w);
+	w->names = intern_new();
+	w->codes = calloc(CODE_SLOTS, sizeof *w->codes);
+	if (!w->source || !w->names || !w->codes) {
+		pywalker_free(w);
+		return -ENOMEM;
+	}
+	*out = w;
+	return 0;
+}
+
+int pywalker_new(pid_t pid, struct pywalker **out)
+{
+	return pywalker_new_flags(pid, 0, out);
+}
+
+void pywalker_free(struct pywalker *w)
+{
+	if (!w)
+		return;
+	if (w->codes)
+		for (size_t i = 0; i < CODE_SLOTS; i++)
+			free(w->codes[i].lt);
+	free(w->codes);
+	intern_free(w->names);
+	free(w->source);
+	free(w);
+}
+
+const char *pywalker_version(const struct pywalker *w)
+{
+	return w->t.version;
+}
+
+const char *pywalker_layout_source(const struct pywalker *w)
+{
+	return w->source;
+}
+
+const char *pywalker_binary(const struct pywalker *w)
+{
+	return w->t.path;
+}
+
+int pywalker_is_eval_symbol(const char *sym)
+{
+	static const char eval[] = "_PyEval_EvalFrameDefault";
+	size_t n = sizeof eval - 1;
+
+	return sym && !strncmp(sym, eval, n) && (sym[n] == 0 || sym[n] == '.');
+}
