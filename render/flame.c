@@ -349,6 +349,8 @@ static int sort_children(struct flame *f, uint32_t p)
 {
 	size_t k = 0;
 
+	if (f->o.flamechart)
+		return 0;
 	for (uint32_t c = f->nodes[p].first; c != NONE; c = f->nodes[c].next)
 		k++;
 	if (k < 2)
