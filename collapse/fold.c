@@ -1,0 +1,182 @@
+#include "fold.h"
+#include "../common/intern.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys in the table are a 4-byte group id followed by the stack text. */
+struct fold {
+	struct intern *stacks;
+	double *weights;
+	size_t wcap;
+	struct intern *groups; /* id 0 = "" */
+	char *key;
+	size_t kcap;
+};
+
+struct fold *fold_new(void)
+{
+	struct fold *f = calloc(1, sizeof *f);
+
+	if (!f)
+		return NULL;
+	f->stacks = intern_new();
+	f->groups = intern_new();
+	if (!f->stacks || !f->groups || intern_add(f->groups, "", 0, NULL) != 0) {
+		fold_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void fold_free(struct fold *f)
+{
+	if (!f)
+		return;
+	intern_free(f->stacks);
+	intern_free(f->groups);
+	free(f->weights);
+	free(f->key);
+	free(f);
+}
+
+static int grow(void **buf, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 256;
+	void *nb;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	nb = realloc(*buf, n * elem);
+	if (!nb)
+		return -ENOMEM;
+	*buf = nb;
+	*cap = n;
+	return 0;
+}
+
+int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
+	     double weight)
+{
+	int64_t id;
+	size_t old;
+
+	if (grow((void **)&f->key, &f->kcap, len + 4, 1))
+		return -ENOMEM;
+	memcpy(f->key, &group, 4);
+	memcpy(f->key + 4, stack, len);
+	old = intern_count(f->stacks);
+	id = intern_add(f->stacks, f->key, len + 4, NULL);
+	if (id < 0)
+		return (int)id;
+	if ((size_t)id >= old) {
+		if (grow((void **)&f->weights, &f->wcap, (size_t)id + 1,
+			 sizeof *f->weights))
+			return -ENOMEM;
+		f->weights[id] = 0;
+	}
+	f->weights[id] += weight;
+	return 0;
+}
+
+int64_t fold_group(struct fold *f, const char *name, size_t len)
+{
+	return intern_add(f->groups, name, len, NULL);
+}
+
+const char *fold_group_name(const struct fold *f, uint32_t group)
+{
+	const char *s = intern_get(f->groups, group, NULL);
+
+	return s ? s : "";
+}
+
+size_t fold_ngroups(const struct fold *f)
+{
+	return intern_count(f->groups) - 1;
+}
+
+size_t fold_count(const struct fold *f)
+{
+	return intern_count(f->stacks);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct fold_entry *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->stack, y->stack, n);
+
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->group < y->group ? -1 : x->group > y->group;
+}
+
+struct fold_entry *fold_sorted(const struct fold *f, size_t *n, int *err)
+{
+	size_t count = intern_count(f->stacks);
+	struct fold_entry *e;
+
+	*n = 0;
+	*err = 0;
+	if (!count)
+		return NULL;
+	e = malloc(count * sizeof *e);
+	if (!e) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < count; i++) {
+		size_t len;
+		const char *k = intern_get(f->stacks, (uint32_t)i, &len);
+
+		memcpy(&e[i].group, k, 4);
+		e[i].stack = k + 4;
+		e[i].len = len - 4;
+		e[i].weight = f->weights[i];
+	}
+	qsort(e, count, sizeof *e, cmp_entry);
+	*n = count;
+	return e;
+}
+
+void fold_format_weight(double w, char *buf)
+{
+	if (w == floor(w) && fabs(w) < 1e18)
+		snprintf(buf, 32, "%.0f", w);
+	else
+		snprintf(buf, 32, "%.15g", w);
+}
+
+int fold_write_folded(const struct fold *f, FILE *out)
+{
+	size_t n, i = 0;
+	int err;
+	struct fold_entry *e = fold_sorted(f, &n, &err);
+	char num[32];
+
+	while (i < n) {
+		double w = e[i].weight;
+		size_t j = i + 1;
+
+		while (j < n && e[j].len == e[i].len &&
+		       !memcmp(e[j].stack, e[i].stack, e[i].len))
+			w += e[j++].weight;
+		fold_format_weight(w, num);
+		fwrite(e[i].stack, 1, e[i].len, out);
+		putc(' ', out);
+		fputs(num, out);
+		putc('\n', out);
+		i = j;
+	}
+	free(e);
+	if (!err && ferror(out))
+		err = -EIO;
+	return err;
+}

@@ -1,0 +1,374 @@
+#include "recfold.h"
+#include "../common/error.h"
+#include "../common/intern.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A u32 -> u32 map (open addressing), for pid -> name and tid -> thread. */
+struct umap {
+	uint64_t *slots; /* key << 32 | value, with key + 1 so 0 is empty */
+	size_t n, cap;
+};
+
+static uint64_t *umap_slot(const struct umap *m, uint32_t key)
+{
+	size_t i = (key * 2654435761u) & (m->cap - 1);
+
+	while (m->slots[i] && (uint32_t)((m->slots[i] >> 32) - 1) != key)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+static int umap_put(struct umap *m, uint32_t key, uint32_t value)
+{
+	uint64_t *s;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct umap nm = { calloc(m->cap ? m->cap * 2 : 64, 8), 0,
+				   m->cap ? m->cap * 2 : 64 };
+
+		if (!nm.slots)
+			return -ENOMEM;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i])
+				*umap_slot(&nm, (uint32_t)((m->slots[i] >> 32) - 1)) =
+					m->slots[i];
+		nm.n = m->n;
+		free(m->slots);
+		*m = nm;
+	}
+	s = umap_slot(m, key);
+	if (!*s)
+		m->n++;
+	*s = ((uint64_t)key + 1) << 32 | value;
+	return 0;
+}
+
+/* Returns the value or -1. */
+static int64_t umap_get(const struct umap *m, uint32_t key)
+{
+	uint64_t *s;
+
+	if (!m->cap)
+		return -1;
+	s = umap_slot(m, key);
+	return *s ? (int64_t)(uint32_t)*s : -1;
+}
+
+struct frame {
+	uint32_t name; /* id in names */
+	uint8_t kind;
+};
+
+struct rf {
+	const struct recfold_opts *o;
+	struct fold *f;
+	struct intern *names;   /* every string: frame texts, comms, threads */
+	struct frame *frames;
+	size_t nframes, fcap;
+	struct umap comm;       /* pid -> name id */
+	struct umap thread;     /* tid -> name id */
+	struct intern *keys;    /* pid, tid, frame ids root first */
+	double *weights;
+	size_t wcap;
+	uint32_t *kbuf;
+	char *text;
+	size_t tcap;
+	uint64_t lost_sum, lost_end;
+	int64_t from_ns, to_ns;
+};
+
+static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 256;
+	void *nb;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	nb = realloc(*buf, n * elem);
+	if (!nb)
+		return -ENOMEM;
+	*buf = nb;
+	*cap = n;
+	return 0;
+}
+
+/* Interns s with ";" -> ":", control bytes -> "?", and an optional suffix. */
+static int64_t add_name(struct rf *rf, const char *s, size_t n,
+			const char *suffix, int spaces)
+{
+	size_t sl = strlen(suffix);
+
+	if (reserve((void **)&rf->text, &rf->tcap, n + sl + 1, 1))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		rf->text[i] = c == ';' ? ':' : (c < 0x20 || c == 0x7f) ? '?' :
+			      (spaces && c == ' ') ? '_' : (char)c;
+	}
+	memcpy(rf->text + n, suffix, sl);
+	return intern_add(rf->names, rf->text, n + sl, NULL);
+}
+
+static const char *kind_suffix(enum frame_kind k)
+{
+	switch (k) {
+	case FK_KERNEL: return "_[k]";
+	case FK_INLINE: return "_[i]";
+	case FK_JIT: return "_[j]";
+	default: return "";
+	}
+}
+
+static int on_frame(struct rf *rf, const struct rec_record *rec)
+{
+	const struct rec_str *nm = &rec->u.frame.name, *mod = &rec->u.frame.module;
+	const char *suffix = kind_suffix(rec->u.frame.kind);
+	int64_t id;
+	char buf[300];
+
+	if (nm->len) {
+		id = add_name(rf, nm->s, nm->len, suffix, 0);
+	} else {
+		const char *m = mod->s, *sl = memrchr(m, '/', mod->len);
+		size_t ml = mod->len;
+		int n;
+
+		if (sl) {
+			ml -= (size_t)(sl + 1 - m);
+			m = sl + 1;
+		}
+		n = ml ? snprintf(buf, sizeof buf, "[%.*s]", (int)(ml > 256 ? 256 : ml), m)
+		       : snprintf(buf, sizeof buf, "[unknown]");
+		id = add_name(rf, buf, (size_t)n, suffix, 0);
+	}
+	if (id < 0)
+		return (int)id;
+	if (reserve((void **)&rf->frames, &rf->fcap, rf->nframes + 1,
+		    sizeof *rf->frames))
+		return -ENOMEM;
+	rf->frames[rf->nframes].name = (uint32_t)id;
+	rf->frames[rf->nframes].kind = (uint8_t)rec->u.frame.kind;
+	rf->nframes++;
+	return 0;
+}
+
+static int on_sample(struct rf *rf, const struct rec_sample *s,
+		     struct recfold_stats *st)
+{
+	size_t n = 2;
+	int64_t id;
+	size_t old;
+
+	if ((int64_t)s->time_ns < rf->from_ns ||
+	    (rf->to_ns >= 0 && (int64_t)s->time_ns >= rf->to_ns) ||
+	    s->time_ns > INT64_MAX) {
+		st->filtered++;
+		return 0;
+	}
+	rf->kbuf[0] = s->pid;
+	rf->kbuf[1] = s->tid;
+	for (uint32_t i = s->n; i-- > 0;) {
+		if (rf->o->no_kernel &&
+		    rf->frames[s->frames[i]].kind == FK_KERNEL)
+			continue;
+		rf->kbuf[n++] = s->frames[i];
+	}
+	old = intern_count(rf->keys);
+	id = intern_add(rf->keys, rf->kbuf, n * 4, NULL);
+	if (id < 0)
+		return (int)id;
+	if ((size_t)id >= old) {
+		if (reserve((void **)&rf->weights, &rf->wcap, (size_t)id + 1,
+			    sizeof *rf->weights))
+			return -ENOMEM;
+		rf->weights[id] = 0;
+	}
+	rf->weights[id] += (double)s->weight;
+	st->samples++;
+	return 0;
+}
+
+static int on_record(struct rf *rf, const struct rec_record *rec,
+		     struct recfold_stats *st)
+{
+	int64_t id;
+
+	switch (rec->type) {
+	case REC_FRAME:
+		return on_frame(rf, rec);
+	case REC_SAMPLE:
+		return on_sample(rf, &rec->u.sample, st);
+	case REC_PROC:
+		id = add_name(rf, rec->u.proc.comm.s, rec->u.proc.comm.len, "", 1);
+		return id < 0 ? (int)id : umap_put(&rf->comm, rec->u.proc.pid, (uint32_t)id);
+	case REC_THREAD:
+		id = add_name(rf, rec->u.thread.name.s, rec->u.thread.name.len, "", 0);
+		if (id < 0)
+			return (int)id;
+		return umap_put(&rf->thread, rec->u.thread.tid, (uint32_t)id);
+	case REC_LOST:
+		rf->lost_sum += rec->u.lost.count;
+		return 0;
+	case REC_END:
+		rf->lost_end = rec->u.end.lost;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const char *name_of(const struct rf *rf, int64_t id)
+{
+	return id < 0 ? NULL : intern_get(rf->names, (uint32_t)id, NULL);
+}
+
+/* Appends printf output to the text buffer at *len. */
+static int append(struct rf *rf, size_t *len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int append(struct rf *rf, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = rf->tcap - *len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(rf->text + *len, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -EINVAL;
+		if ((size_t)n < room)
+			break;
+		if (reserve((void **)&rf->text, &rf->tcap, *len + (size_t)n + 1, 1))
+			return -ENOMEM;
+	}
+	*len += (size_t)n;
+	return 0;
+}
+
+/* The root frame(s) and group of one (pid, tid). */
+static int root_of(struct rf *rf, uint32_t pid, uint32_t tid, size_t *len,
+		   int64_t *group)
+{
+	const char *comm = name_of(rf, umap_get(&rf->comm, pid));
+	const char *tname = name_of(rf, umap_get(&rf->thread, tid));
+	char pidbuf[32];
+	int err;
+
+	if (!comm)
+		comm = name_of(rf, umap_get(&rf->thread, pid));
+	if (!comm)
+		comm = tname;
+	if (!comm) {
+		snprintf(pidbuf, sizeof pidbuf, "[pid %u]", pid);
+		comm = pidbuf;
+	}
+	if (!tname)
+		tname = comm;
+	*len = 0;
+	/* group name first, then the root text after it */
+	err = append(rf, len, "%s-%u/%u %s", comm, pid, tid, tname);
+	if (err)
+		return err;
+	for (size_t i = 0; i < *len; i++)
+		if (rf->text[i] == ';')
+			rf->text[i] = ':';
+	*group = fold_group(rf->f, rf->text, *len);
+	if (*group < 0)
+		return (int)*group;
+	*len = 0;
+	if (rf->o->tid)
+		err = append(rf, len, "%s-%u/%u;%s", comm, pid, tid, tname);
+	else if (rf->o->pid)
+		err = append(rf, len, "%s-%u", comm, pid);
+	else
+		err = append(rf, len, "%s", comm);
+	return err;
+}
+
+static int emit(struct rf *rf)
+{
+	size_t nkeys = intern_count(rf->keys);
+
+	for (size_t i = 0; i < nkeys; i++) {
+		size_t klen, len;
+		const char *k = intern_get(rf->keys, (uint32_t)i, &klen);
+		uint32_t ids[2];
+		int64_t group;
+		int err;
+
+		memcpy(ids, k, 8);
+		err = root_of(rf, ids[0], ids[1], &len, &group);
+		for (size_t j = 8; !err && j < klen; j += 4) {
+			uint32_t fid;
+
+			memcpy(&fid, k + j, 4);
+			err = append(rf, &len, ";%s",
+				     name_of(rf, rf->frames[fid].name));
+		}
+		if (!err)
+			err = fold_add(rf->f, (uint32_t)group, rf->text, len,
+				       rf->weights[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void rf_free(struct rf *rf)
+{
+	intern_free(rf->names);
+	intern_free(rf->keys);
+	free(rf->frames);
+	free(rf->comm.slots);
+	free(rf->thread.slots);
+	free(rf->weights);
+	free(rf->kbuf);
+	free(rf->text);
+}
+
+int recfold_run(struct recreader *r, struct fold *f,
+		const struct recfold_opts *o, struct recfold_stats *stats)
+{
+	struct rf rf = { .o = o, .f = f };
+	struct recfold_stats st = { 0 };
+	struct rec_record rec;
+	int rc, err = 0;
+
+	rf.names = intern_new();
+	rf.keys = intern_new();
+	rf.kbuf = malloc((REC_MAX_FRAMES + 2) * sizeof *rf.kbuf);
+	rf.from_ns = o->has_from ? (int64_t)llround(o->from * 1e9) : 0;
+	rf.to_ns = o->has_to ? (int64_t)llround(o->to * 1e9) : -1;
+	if (!rf.names || !rf.keys || !rf.kbuf ||
+	    reserve((void **)&rf.text, &rf.tcap, 4096, 1)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while ((rc = recreader_next(r, &rec)) > 0) {
+		err = on_record(&rf, &rec, &st);
+		if (err)
+			goto out;
+	}
+	err = emit(&rf);
+	if (!err)
+		err = rc;
+out:
+	st.lost = rf.lost_end > rf.lost_sum ? rf.lost_end : rf.lost_sum;
+	st.complete = recreader_complete(r);
+	if (stats)
+		*stats = st;
+	rf_free(&rf);
+	return err;
+}

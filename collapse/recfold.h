@@ -1,0 +1,40 @@
+/* recfold.h - folds a flamer recording into collapsed stacks.
+ *
+ * Frames come from FRAME records, named by kind: kernel "_[k]", inlined
+ * "_[i]", JIT "_[j]", others as recorded; ";" in a name becomes ":" and
+ * control bytes "?".  The root frame is the process name (PROC comm of the
+ * sample's pid, else its thread's name, else "[pid N]"), spaces turned into
+ * "_"; --pid makes it "comm-PID", --tid "comm-PID/TID" followed by a frame
+ * with the thread name.  Names are resolved after the whole recording is
+ * read, so a name recorded after the samples still applies (latest wins).
+ * Every sample also lands in a group per thread (for speedscope).
+ */
+#ifndef FLAMER_COLLAPSE_RECFOLD_H
+#define FLAMER_COLLAPSE_RECFOLD_H
+
+#include <stdint.h>
+
+#include "fold.h"
+#include "recreader.h"
+
+struct recfold_opts {
+	int pid, tid, no_kernel;
+	int has_from, has_to;
+	double from, to; /* seconds since the start: from <= t < to */
+};
+
+struct recfold_stats {
+	uint64_t samples;   /* folded */
+	uint64_t filtered;  /* outside --from/--to */
+	uint64_t lost;      /* samples the kernel dropped (LOST/END) */
+	int complete;       /* an END record was seen */
+};
+
+/* Reads every record of r (borrowed) and adds the samples to f.  Returns 0,
+ * or a negative error from the reader (-FE_TRUNCATED, -FE_CORRUPT, ...) or
+ * -ENOMEM; on -FE_TRUNCATED and -FE_CORRUPT everything read before the
+ * damage is in f.  stats may be NULL. */
+int recfold_run(struct recreader *r, struct fold *f,
+		const struct recfold_opts *o, struct recfold_stats *stats);
+
+#endif
