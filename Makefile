@@ -13,7 +13,7 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS := libdw libelf libzstd zlib
+PKGS := libdw libelf libzstd zlib libprotobuf-c
 SAN ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
