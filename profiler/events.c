@@ -62,8 +62,10 @@ static void setup_attr(struct events *ev)
 	a->sample_id_all = 1;
 	a->use_clockid = 1;
 	a->clockid = CLOCK_MONOTONIC;
-	a->wakeup_watermark = (uint32_t)(ev->cfg.ring_pages * 4096 / 4);
-	a->watermark = 1;
+	/* Wake up for every sample: interpreter stacks (Python, the Erlang
+	 * stack of a BIF sample) are read from the live process when the
+	 * sample is handled, so the sooner the better. */
+	a->wakeup_events = 1;
 }
 
 struct events *events_new(const struct events_config *cfg, int *err)

@@ -147,3 +147,13 @@ int frames_cache_put(struct frames *f, uint64_t asid, uint64_t addr,
 	f->nspans++;
 	return 0;
 }
+
+const char *frames_name(const struct frames *f, uint32_t id)
+{
+	size_t len;
+	const char *k = intern_get(f->names, id, &len);
+
+	if (!k || len < 3)
+		return NULL;
+	return k + 2 + strlen(k + 2) + 1; /* "kind\0module\0name" */
+}

@@ -33,6 +33,9 @@ int frames_cache_get(struct frames *f, uint64_t asid, uint64_t addr,
 int frames_cache_put(struct frames *f, uint64_t asid, uint64_t addr,
 		     const uint32_t *ids, uint32_t n);
 
+/* The name of frame id (borrowed, valid until frames_free), or NULL. */
+const char *frames_name(const struct frames *f, uint32_t id);
+
 /* Number of distinct frames. */
 uint32_t frames_count(const struct frames *f);
 

@@ -24,7 +24,7 @@ struct proc {
 	struct pywalker *py;   /* NULL when not CPython */
 	int py_checked;        /* detection done for this asid */
 	struct perfmap *jit;   /* /tmp/perf-PID.map, NULL when absent */
-	int jit_checked;
+	uint64_t jit_checked;   /* ms of the last look for a perf map */
 	int beam_warned;
 	int exited;
 };

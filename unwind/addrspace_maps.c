@@ -20,7 +20,7 @@ struct addrspace *addrspace_new(pid_t pid)
 	as->pid = pid;
 	/* A target in a container sees other files at the same paths. */
 	snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
-	if (stat(path, &a) == 0 && stat("/", &b) == 0 &&
+	if (stat(path, &a) == 0 && stat("/proc/self/root", &b) == 0 &&
 	    (a.st_dev != b.st_dev || a.st_ino != b.st_ino))
 		as->root = strdup(path);
 	return as;

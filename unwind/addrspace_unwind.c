@@ -8,10 +8,28 @@
 #include <sys/uio.h>
 
 struct walk {
+	struct addrspace *as;
 	uint64_t *pcs;
 	size_t max, n;
-	int full; /* stopped because max was reached */
+	int full;     /* stopped because max was reached */
+	int jit;      /* stopped at a JIT frame: continue by frame pointers */
+	uint64_t rbp, rsp;
 };
+
+/* Whether pc is JIT code known to the perf map (and in no ELF module). */
+static int in_jit(struct addrspace *as, uint64_t pc, enum frame_kind *kind)
+{
+	const char *name;
+	enum frame_kind k;
+
+	if (!as->jit || (as->dwfl && dwfl_addrmodule(as->dwfl, pc)))
+		return 0;
+	if (as->jit(as->jit_ctx, pc, &name, &k) != 0)
+		return 0;
+	if (kind)
+		*kind = k;
+	return 1;
+}
 
 static bool get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **targ)
 {
@@ -78,6 +96,19 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	if (pc == 0)
 		return DWARF_CB_OK;
 	w->pcs[w->n++] = pc;
+	if (in_jit(w->as, activation ? pc : pc - 1, NULL)) {
+		/* JIT code has no CFI: take the registers CFI recovered for
+		 * this frame and walk the frame-pointer chain ourselves */
+		Dwarf_Word bp, sp;
+
+		if (dwfl_frame_reg(state, 6, &bp) == 0 &&
+		    dwfl_frame_reg(state, 7, &sp) == 0) {
+			w->jit = 1;
+			w->rbp = bp;
+			w->rsp = sp;
+		}
+		return DWARF_CB_ABORT;
+	}
 	if (w->n == w->max) {
 		w->full = 1;
 		return DWARF_CB_ABORT;
@@ -85,10 +116,50 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	return DWARF_CB_OK;
 }
 
+static int read_word(struct addrspace *as, uint64_t addr, uint64_t *v)
+{
+	Dwarf_Word w;
+
+	if (!memory_read(as->dwfl, addr, &w, as))
+		return -1;
+	*v = w;
+	return 0;
+}
+
+/* The frame-pointer walk through JIT frames (BEAM's x86-64 JIT keeps
+ * rbp chains: [rbp] = caller's rbp, [rbp+8] = return address).  Returns 0
+ * when the chain ended with a zero rbp (the bottom of the stack), 1 when
+ * it stopped early. */
+static int jit_walk(struct addrspace *as, struct walk *w)
+{
+	uint64_t rbp = w->rbp, ra, next;
+	enum frame_kind kind;
+
+	/* A leaf in a frameless JIT helper: its caller's return address is
+	 * at [rsp], and rbp still belongs to that caller's caller. */
+	if (w->n == 1 && w->rsp != rbp && in_jit(as, w->pcs[0], &kind) &&
+	    kind == FK_JIT && read_word(as, w->rsp, &ra) == 0 &&
+	    in_jit(as, ra - 1, &kind) && kind == FK_ERLANG)
+		w->pcs[w->n++] = ra;
+	while (w->n < w->max) {
+		if (rbp == 0)
+			return 0;
+		if (read_word(as, rbp + 8, &ra) || read_word(as, rbp, &next))
+			return 1;
+		if (!in_jit(as, ra - 1, NULL))
+			return 1;
+		w->pcs[w->n++] = ra;
+		if (next != 0 && next <= rbp)
+			return 1;
+		rbp = next;
+	}
+	return 1;
+}
+
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n)
 {
-	struct walk w = { pcs, max, 0, 0 };
+	struct walk w = { .as = as, .pcs = pcs, .max = max };
 	int rc;
 
 	*n = 0;
@@ -111,6 +182,8 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 	}
 	as->snap = snap;
 	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w);
+	if (w.jit && !w.full)
+		rc = jit_walk(as, &w);
 	as->snap = NULL;
 	*n = w.n;
 	if (w.n == 0) {
