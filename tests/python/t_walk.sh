@@ -21,6 +21,7 @@ HEAVY_LINE=$(line_of heavy)
 check_run() {
 	local name=$1 py=$2 minor=$3 src=$4; shift 4
 	local out=$T/$name.out pid total main bad heavy light
+: >"$T/$name.py.out"
 	"$py" "$WORKLOAD" 30 >"$T/$name.py.out" 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do grep -q ready "$T/$name.py.out" && break; sleep 0.05; done

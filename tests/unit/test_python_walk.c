@@ -87,7 +87,6 @@ static int drive(int argc, char **argv)
 	if (argc < 4)
 		return 2;
 	pid = atoi(argv[2]);
-	end = now() + atof(argv[3]);
 	for (int i = 4; i < argc; i++) {
 		flags |= !strcmp(argv[i], "--no-dwarf") ? PYWALKER_NO_DWARF : 0;
 		flags |= !strcmp(argv[i], "--no-debug-offsets") ?
@@ -99,6 +98,7 @@ static int drive(int argc, char **argv)
 		printf("error %s\n", flamer_strerror(err));
 		return 1;
 	}
+	end = now() + atof(argv[3]);
 	printf("version %s\nsource %s\nbinary %s\n", pywalker_version(w),
 	       pywalker_layout_source(w), pywalker_binary(w));
 	while (now() < end) {
@@ -352,12 +352,128 @@ static void test_garbage_walks(void)
 	free(buf);
 }
 
+/* Builds, in buf, a consistent fake CPython 3.minor runtime (per the
+ * built-in layout) whose one thread state belongs to tid and runs a chain
+ * of nframes frames of the code object "fn" from "file.py".  Returns the
+ * address of the fake _PyRuntime. */
+static uint64_t build_fake(unsigned char *buf, size_t size, int minor,
+			   pid_t tid, int nframes)
+{
+	const struct pylayout *l = pylayout_builtin(minor);
+	uint64_t base = (uint64_t)(uintptr_t)buf;
+	enum { RT = 0, IS = 1024, TS = 2048, CF = 3072, PT = 4096,
+	       CO = 8192, S1 = 9216, S2 = 10240, BY = 11264, FR = 12288 };
+#define PUT64(at, v) do { uint64_t v_ = (v); memcpy(buf + (at), &v_, 8); } while (0)
+#define PUT32(at, v) do { int32_t v_ = (v); memcpy(buf + (at), &v_, 4); } while (0)
+
+	memset(buf, 0, size);
+	PUT64(RT + l->rt_interp_head, base + IS);
+	PUT64(IS + l->is_threads_head, base + TS);
+	if (l->ts_native_thread_id >= 0)
+		PUT64(TS + l->ts_native_thread_id, (uint64_t)tid);
+	PUT64(TS + l->ts_thread_id, base + PT);
+	PUT32(PT + 720, tid); /* where glibc keeps the tid */
+	if (l->ts_cframe >= 0 && minor >= 11)
+		PUT64(TS + l->ts_cframe, base + CF);
+	if (l->cf_current_frame >= 0)
+		PUT64(CF + l->cf_current_frame, base + FR);
+	if (l->ts_frame >= 0)
+		PUT64(TS + l->ts_frame, base + FR);
+	for (int i = 0; i < nframes; i++) {
+		size_t f = FR + (size_t)i * 256;
+		PUT64(f + l->fr_code, base + CO);
+		PUT64(f + l->fr_previous, i + 1 < nframes ? base + f + 256 : 0);
+		if (minor <= 10)
+			PUT32(f + l->fr_instr, 2);
+		else
+			PUT64(f + l->fr_instr, base + CO + l->co_code_adaptive + 2);
+	}
+	PUT64(CO + l->co_filename, base + S1);
+	PUT64(CO + l->co_name, base + S2);
+	if (l->co_qualname >= 0)
+		PUT64(CO + l->co_qualname, base + S2);
+	PUT32(CO + l->co_firstlineno, 10);
+	PUT64(CO + l->co_linetable, base + BY);
+	PUT64(S1 + l->str_length, 7);
+	PUT32(S1 + l->str_state, 0x64); /* compact, ascii, 1 byte */
+	memcpy(buf + S1 + l->str_ascii_size, "file.py", 7);
+	PUT64(S2 + l->str_length, 2);
+	PUT32(S2 + l->str_state, 0x64);
+	memcpy(buf + S2 + l->str_ascii_size, "fn", 2);
+	PUT64(BY + 16, 4);
+	/* Line 12 from offset 2 on: lnotab / 3.10 table / location table. */
+	if (minor <= 9)
+		memcpy(buf + BY + 32, "\x02\x02", 2);
+	else if (minor == 10)
+		memcpy(buf + BY + 32, "\x02\x00\x04\x02", 4);
+	else
+		memcpy(buf + BY + 32, "\xe8\x00\xe8\x04", 4);
+#undef PUT64
+#undef PUT32
+	return base + RT;
+}
+
+/* A consistent fake runtime walks to the expected frames for every
+ * layout; then random corruption of it never crashes the walker. */
+static void test_fake_runtime(void)
+{
+	enum { SIZE = 1 << 15 };
+	unsigned char *buf = malloc(SIZE);
+	struct pyframe frames[16];
+	pid_t tid = gettid();
+
+	CHECK(buf != NULL);
+	for (int minor = PY_MIN_MINOR; buf && minor <= PY_MAX_MINOR; minor++) {
+		struct pywalker *w = NULL;
+		uint64_t rt = build_fake(buf, SIZE, minor, tid, 5);
+		size_t n = 0;
+
+		CHECK(pywalker_new_fake(getpid(), minor, rt, &w) == 0);
+		if (!w)
+			continue;
+		CHECK(pywalker_stack(w, tid, 0, frames, 16, &n) == 0);
+		CHECK(n == 5);
+		for (size_t i = 0; i < n; i++)
+			CHECK_STR(frames[i].name, "fn (file.py)");
+		CHECK(n == 5 && frames[4].entry == 1);
+		CHECK(n == 5 && frames[0].entry == (minor <= 10));
+		CHECK(pywalker_stack(w, tid, 1, frames, 16, &n) == 0 && n == 5);
+		CHECK(n && frames[0].name && !strcmp(frames[0].name, "fn (file.py:12)"));
+		CHECK(pywalker_stack(w, tid, 0, frames, 3, &n) == 0 && n == 3);
+		CHECK(pywalker_stack(w, tid + 1, 0, frames, 16, &n) == 0 && n == 0);
+		/* A cycle in the frame chain ends with an error, not a hang. */
+		build_fake(buf, SIZE, minor, tid, 3);
+		uint64_t loop = (uint64_t)(uintptr_t)buf + 12288;
+		memcpy(buf + 12288 + 2 * 256 + pylayout_builtin(minor)->fr_previous,
+		       &loop, 8);
+		CHECK(pywalker_stack(w, tid, 0, frames, 2, &n) == 0 && n == 2);
+		struct pyframe *many = calloc(8192, sizeof *many);
+		CHECK(many && pywalker_stack(w, tid, 0, many, 8192, &n) ==
+			      -FE_BAD_MEMORY);
+		/* The frames read before the cycle was seen are kept. */
+		CHECK(n >= 3 && n < 64);
+		free(many);
+		for (int round = 0; round < 400; round++) {
+			build_fake(buf, SIZE, minor, tid, 4);
+			for (int k = 1 + (int)(rnd() % 12); k > 0; k--)
+				buf[rnd() % 13312] ^= (unsigned char)(1u << (rnd() % 8));
+			int rc = pywalker_stack(w, tid, round & 1, frames, 16, &n);
+			CHECK(rc <= 0 && n <= 16);
+			for (size_t i = 0; i < n; i++)
+				CHECK(frames[i].name && !strchr(frames[i].name, ';'));
+		}
+		pywalker_free(w);
+	}
+	free(buf);
+}
+
 #define TESTS(X)                                                            \
 	X(test_eval_symbol)                                                 \
 	X(test_malformed_line_tables)                                       \
 	X(test_line_tables)                                                 \
 	X(test_detect_errors)                                               \
-	X(test_garbage_walks)
+	X(test_garbage_walks)                                                \
+	X(test_fake_runtime)
 
 static int run_units(void)
 {

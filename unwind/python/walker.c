@@ -582,10 +582,14 @@ static int walk_frames(struct pywalker *w, uint64_t frame,
 	unsigned char fb[256];
 	int err = 0;
 
+	uint64_t seen = 0; /* Brent's cycle detection */
+
 	*n = 0;
 	for (int i = 0; frame && *n < max; i++) {
-		if (i == MAX_FRAMES || !ptr_ok(frame))
+		if (i == MAX_FRAMES || !ptr_ok(frame) || frame == seen)
 			return -FE_BAD_MEMORY;
+		if (!(i & (i - 1)))
+			seen = frame;
 		err = rd(w, frame, fb, w->fr_span);
 		if (err)
 			return err;
