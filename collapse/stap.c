@@ -19,6 +19,7 @@ struct stap {
 	struct span *fr;
 	size_t nfr, fr_cap;
 	int truncated, damaged;
+	size_t nseen;        /* frame lines, including dropped kernel ones */
 	char *key;
 	size_t key_cap;
 };
@@ -51,6 +52,7 @@ static void reset(struct stap *p)
 	p->nfr = 0;
 	p->truncated = 0;
 	p->damaged = 0;
+	p->nseen = 0;
 }
 
 /* A line of digits only: the count that ends a stack. */
@@ -63,7 +65,7 @@ static int end_stack(struct stap *p, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		w = w * 10 + (s[i] - '0');
 	if (p->damaged || p->nfr == 0) {
-		p->st.incomplete += !p->damaged;
+		p->st.incomplete += !p->damaged && !p->nseen;
 		reset(p);
 		return 0;
 	}
@@ -223,6 +225,7 @@ static int on_line(void *ctx, const char *s, size_t n)
 		p->truncated = 1;
 		return 0;
 	}
+	p->nseen++;
 	return frame_line(p, s, n);
 }
 
