@@ -94,7 +94,8 @@ struct kallsyms *kallsyms_load_stream(FILE *f, int *err)
 		if (*err)
 			goto fail;
 	}
-	qsort(k->syms, k->n, sizeof *k->syms, cmp_ksym);
+	if (k->n)
+		qsort(k->syms, k->n, sizeof *k->syms, cmp_ksym);
 	return k;
 fail:
 	kallsyms_free(k);
