@@ -1,0 +1,33 @@
+# fuzz.mk - builds the libFuzzer targets with clang into build-fuzz/.
+# Used by tests/fuzz/run.sh (make fuzz); the main Makefile is not involved.
+#
+#   make -f tests/fuzz/fuzz.mk [FUZZ_BUILD=build-fuzz] [FUZZ_CC=clang]
+
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+SANS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FCFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE -fno-omit-frame-pointer \
+	   -Wall -Wno-unused-parameter $(shell pkg-config --cflags libzstd zlib)
+FLIBS := $(shell pkg-config --libs libzstd zlib) -lm -lpthread
+
+# The parsers and what they need: no profiler/, no libdw.
+LIB_SRCS := $(wildcard common/*.c collapse/*.c render/*.c) \
+	    unwind/perfmap.c unwind/kallsyms.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/lib/%.o)
+TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+all: $(TARGETS:%=$(FUZZ_BUILD)/%)
+
+$(FUZZ_BUILD)/lib/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FCFLAGS) $(SANS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libparsers.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_BUILD)/libparsers.a
+	$(FUZZ_CC) $(FCFLAGS) $(SANS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_BUILD)/libparsers.a $(FLIBS)
+
+-include $(LIB_OBJS:.o=.d)
