@@ -23,6 +23,7 @@ struct addrspace {
 	addrspace_jit_fn jit;
 	void *jit_ctx;
 	char namebuf[512];    /* for "[module]" names */
+	char namebuf2[1024];  /* demangled C++ names */
 	const struct stack_snapshot *snap; /* during addrspace_unwind */
 	char *root;           /* "/proc/PID/root" when the target's root differs */
 };

@@ -13,6 +13,28 @@
 
 static char *debuginfo_path;
 
+/* The C++ ABI's demangler, from libstdc++ (always on a Debian system). */
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+/* "_Z3fooi" -> "foo(int)" into buf; returns name unchanged if it is not a
+ * mangled C++ name or cannot be demangled. */
+static const char *demangle(const char *name, char *buf, size_t len)
+{
+	int status = 0;
+	char *d;
+
+	if (name[0] != '_' || name[1] != 'Z')
+		return name;
+	d = __cxa_demangle(name, NULL, NULL, &status);
+	if (!d || status != 0) {
+		free(d);
+		return name;
+	}
+	snprintf(buf, len, "%s", d);
+	free(d);
+	return buf;
+}
+
 static const Dwfl_Callbacks proc_callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
@@ -154,7 +176,8 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 				as->namebuf[at] = '\0';
 				name = as->namebuf;
 			}
-			sym->name = name;
+			sym->name = demangle(name, as->namebuf2,
+					     sizeof as->namebuf2);
 			sym->module = modname;
 			sym->kind = FK_NATIVE;
 			return 0;
