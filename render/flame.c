@@ -24,13 +24,26 @@ struct span {
 	size_t n;
 };
 
+struct slot {
+	uint32_t parent, name;
+	uint32_t node1; /* node + 1; 0 = empty */
+};
+
 struct flame {
 	struct flame_opts o;
 	struct intern *names;
 	struct node *nodes;
 	size_t n, cap;
-	uint32_t *slots; /* (parent, name) -> node + 1; 0 = empty */
-	size_t nslots;   /* power of two */
+	struct slot *slots; /* (parent, name) -> node */
+	size_t nslots;      /* power of two */
+	struct intern *raw; /* frame names as read (<= TEXT_NAME_MAX) */
+	uint32_t *raw2name; /* raw id -> id in names */
+	size_t rawcap;
+	/* the previous stack, to skip lookups for a shared prefix */
+	char *prev;
+	size_t prev_len, prev_cap, prev_depth;
+	uint32_t *prev_node; /* FLAME_MAX_DEPTH */
+	size_t *prev_end;    /* FLAME_MAX_DEPTH */
 	size_t truncated;
 	int diff;
 	struct flame_frame *frames;
@@ -87,11 +100,15 @@ struct flame *flame_new(const struct flame_opts *o)
 		return NULL;
 	f->o = *o;
 	f->names = intern_new();
+	f->raw = intern_new();
+	f->prev_node = malloc(FLAME_MAX_DEPTH * sizeof *f->prev_node);
+	f->prev_end = malloc(FLAME_MAX_DEPTH * sizeof *f->prev_end);
 	f->nslots = 4096;
 	f->slots = calloc(f->nslots, sizeof *f->slots);
 	f->spans = malloc(FLAME_MAX_DEPTH * sizeof *f->spans);
 	f->scratch = malloc(TEXT_CLEAN_CAP(TEXT_NAME_MAX) + 1);
-	if (!f->names || !f->slots || !f->spans || !f->scratch)
+	if (!f->names || !f->slots || !f->spans || !f->scratch || !f->raw ||
+	    !f->prev_node || !f->prev_end)
 		goto fail;
 	root = intern_add(f->names, "\0all", 4, NULL);
 	if (root < 0 || new_node(f, (uint32_t)root) == NONE)
@@ -107,6 +124,11 @@ void flame_free(struct flame *f)
 	if (!f)
 		return;
 	intern_free(f->names);
+	intern_free(f->raw);
+	free(f->raw2name);
+	free(f->prev);
+	free(f->prev_node);
+	free(f->prev_end);
 	free(f->nodes);
 	free(f->slots);
 	free(f->frames);
@@ -135,20 +157,22 @@ static size_t slot_of(uint32_t parent, uint32_t name, size_t nslots)
 	return (size_t)(h * 0xbf58476d1ce4e5b9ULL >> 20) & (nslots - 1);
 }
 
-static void slots_insert(uint32_t *slots, size_t nslots, uint32_t parent,
+static void slots_insert(struct slot *slots, size_t nslots, uint32_t parent,
 			 uint32_t name, uint32_t node)
 {
 	size_t i = slot_of(parent, name, nslots);
 
-	while (slots[i])
+	while (slots[i].node1)
 		i = (i + 1) & (nslots - 1);
-	slots[i] = node + 1;
+	slots[i].parent = parent;
+	slots[i].name = name;
+	slots[i].node1 = node + 1;
 }
 
 static int slots_grow(struct flame *f)
 {
 	size_t nslots = f->nslots * 2;
-	uint32_t *slots = calloc(nslots, sizeof *slots);
+	struct slot *slots = calloc(nslots, sizeof *slots);
 
 	if (!slots)
 		return -ENOMEM;
@@ -161,55 +185,77 @@ static int slots_grow(struct flame *f)
 	return 0;
 }
 
-static uint32_t find_child(const struct flame *f, uint32_t parent,
-			   uint32_t name)
+/* Index of the slot holding (parent, name), or of the empty slot where it
+ * would go. */
+static size_t probe_slot(const struct flame *f, uint32_t parent,
+			 uint32_t name)
 {
-	size_t i;
+	size_t i = slot_of(parent, name, f->nslots);
 
-	if (f->o.flamechart) {
-		uint32_t last = f->nodes[parent].last;
+	while (f->slots[i].node1) {
+		const struct slot *sl = &f->slots[i];
 
-		return last != NONE && f->nodes[last].name == name ? last
-								  : NONE;
-	}
-	i = slot_of(parent, name, f->nslots);
-	while (f->slots[i]) {
-		const struct node *c = &f->nodes[f->slots[i] - 1];
-
-		if (c->name == name && c->parent == parent)
-			return f->slots[i] - 1;
+		if (sl->name == name && sl->parent == parent)
+			break;
 		i = (i + 1) & (f->nslots - 1);
 	}
-	return NONE;
+	return i;
 }
 
-/* The child of parent named name, created when missing; NONE on ENOMEM. */
-static uint32_t get_child(struct flame *f, uint32_t parent, uint32_t name)
+static void link_child(struct flame *f, uint32_t parent, uint32_t c)
 {
-	uint32_t c = find_child(f, parent, name);
-	struct node *p;
+	struct node *p = &f->nodes[parent];
 
-	if (c != NONE)
-		return c;
-	if (2 * (f->n + 1) > f->nslots && slots_grow(f))
-		return NONE;
-	c = new_node(f, name);
-	if (c == NONE)
-		return NONE;
 	f->nodes[c].parent = parent;
-	p = &f->nodes[parent];
 	if (p->last == NONE)
 		p->first = c;
 	else
 		f->nodes[p->last].next = c;
 	p->last = c;
-	if (!f->o.flamechart)
-		slots_insert(f->slots, f->nslots, parent, name, c);
+}
+
+/* Flame charts: only the last child can continue a frame. */
+static uint32_t get_chart_child(struct flame *f, uint32_t parent,
+				uint32_t name)
+{
+	uint32_t c = f->nodes[parent].last;
+
+	if (c != NONE && f->nodes[c].name == name)
+		return c;
+	c = new_node(f, name);
+	if (c != NONE)
+		link_child(f, parent, c);
+	return c;
+}
+
+/* The child of parent named name, created when missing; NONE on ENOMEM. */
+static uint32_t get_child(struct flame *f, uint32_t parent, uint32_t name)
+{
+	size_t i;
+	uint32_t c;
+
+	if (f->o.flamechart)
+		return get_chart_child(f, parent, name);
+	i = probe_slot(f, parent, name);
+	if (f->slots[i].node1)
+		return f->slots[i].node1 - 1;
+	if (4 * (f->n + 1) > 3 * f->nslots) {
+		if (slots_grow(f))
+			return NONE;
+		i = probe_slot(f, parent, name);
+	}
+	c = new_node(f, name);
+	if (c == NONE)
+		return NONE;
+	link_child(f, parent, c);
+	f->slots[i].parent = parent;
+	f->slots[i].name = name;
+	f->slots[i].node1 = c + 1;
 	return c;
 }
 
 /* Interns frame p[0..n) as kind byte + clean name; -ENOMEM or the id. */
-static int64_t frame_name(struct flame *f, const char *p, size_t n)
+static int64_t clean_name(struct flame *f, const char *p, size_t n)
 {
 	enum text_kind kind = text_kind_of(p, &n);
 	size_t len;
@@ -222,6 +268,35 @@ static int64_t frame_name(struct flame *f, const char *p, size_t n)
 		len = text_clean(p, n, f->scratch + 1);
 	}
 	return intern_add(f->names, f->scratch, len + 1, NULL);
+}
+
+/* The name id of frame p[0..n), through a cache of raw names so each
+ * distinct name is classified and cleaned once. */
+static int64_t frame_name(struct flame *f, const char *p, size_t n)
+{
+	int64_t raw, id;
+	int added;
+
+	if (n > TEXT_NAME_MAX)
+		return clean_name(f, p, n);
+	raw = intern_add(f->raw, p, n, &added);
+	if (raw < 0)
+		return raw;
+	if (!added)
+		return f->raw2name[raw];
+	if ((size_t)raw >= f->rawcap) {
+		size_t cap = f->rawcap ? f->rawcap * 2 : 1024;
+		uint32_t *m = realloc(f->raw2name, cap * sizeof *m);
+
+		if (!m)
+			return -ENOMEM;
+		f->raw2name = m;
+		f->rawcap = cap;
+	}
+	id = clean_name(f, p, n);
+	if (id >= 0)
+		f->raw2name[raw] = (uint32_t)id;
+	return id;
 }
 
 /* Splits stack into f->spans (in graph order: reversed for --reverse),
@@ -268,25 +343,78 @@ static void add_to(struct node *nd, double count, double before)
 	nd->before += before;
 }
 
+#define PREV_MAX (1u << 20) /* longer stacks are not remembered */
+
+/* How many leading frames this stack shares with the previous one (same
+ * bytes up to the end of the frame); their nodes are f->prev_node[]. */
+static size_t shared_frames(const struct flame *f, const char *stack,
+			    size_t len, size_t n)
+{
+	size_t common = 0, lim = len < f->prev_len ? len : f->prev_len, k = 0;
+
+	if (f->o.reverse)
+		return 0;
+	while (common < lim && stack[common] == f->prev[common])
+		common++;
+	while (k < n && k < f->prev_depth) {
+		size_t end = (size_t)(f->spans[k].p - stack) + f->spans[k].n;
+
+		if (end > common || end != f->prev_end[k])
+			break;
+		k++;
+	}
+	return k;
+}
+
+/* Keeps the stack's bytes and its first n frames for the next call. */
+static void remember(struct flame *f, const char *stack, size_t len,
+		     size_t n)
+{
+	f->prev_depth = 0;
+	f->prev_len = 0;
+	if (f->o.reverse || len > PREV_MAX)
+		return;
+	if (len > f->prev_cap) {
+		size_t cap = len < 4096 ? 4096 : len * 2;
+		char *p = realloc(f->prev, cap);
+
+		if (!p)
+			return;
+		f->prev = p;
+		f->prev_cap = cap;
+	}
+	memcpy(f->prev, stack, len);
+	f->prev_len = len;
+	for (size_t i = 0; i < n; i++)
+		f->prev_end[i] = (size_t)(f->spans[i].p - stack) + f->spans[i].n;
+	f->prev_depth = n;
+}
+
 int flame_add(struct flame *f, const char *stack, size_t len, double count,
 	      double before, int diff)
 {
 	uint32_t node = 0;
-	size_t n;
+	size_t n, real, i, shared;
 	int cut;
 
 	if (diff)
 		f->diff = 1;
 	else
 		before = count;
-	n = split_stack(f, stack, len, &cut);
+	real = n = split_stack(f, stack, len, &cut);
 	if (cut) {
 		f->spans[n].p = "[truncated]";
 		f->spans[n++].n = 11;
 		f->truncated++;
 	}
 	add_to(&f->nodes[0], count, before);
-	for (size_t i = 0; i < n; i++) {
+	shared = shared_frames(f, stack, len, real);
+	for (i = 0; i < shared; i++) {
+		node = f->prev_node[i];
+		add_to(&f->nodes[node], count, before);
+	}
+	f->prev_depth = 0; /* in case of ENOMEM below */
+	for (; i < n; i++) {
 		int64_t name = frame_name(f, f->spans[i].p, f->spans[i].n);
 
 		if (name < 0)
@@ -295,7 +423,10 @@ int flame_add(struct flame *f, const char *stack, size_t len, double count,
 		if (node == NONE)
 			return -ENOMEM;
 		add_to(&f->nodes[node], count, before);
+		if (i < real)
+			f->prev_node[i] = node;
 	}
+	remember(f, stack, len, real);
 	return 0;
 }
 

@@ -235,6 +235,33 @@ static void test_tree(void)
 	flame_free(f);
 }
 
+/* Consecutive stacks share prefixes: the shortcut must not confuse "ab"
+ * with "a" or a skipped empty frame with a real one. */
+static void test_shared_prefix(void)
+{
+	struct flame *f = new_flame(0);
+	const struct flame_frame *fr, *x;
+	size_t n;
+
+	add(f, "m;ab;x", 1);
+	add(f, "m;a;y", 2);
+	add(f, "m;ab;z", 4);
+	add(f, "m;;ab;w", 8);
+	add(f, "m;ab", 16);
+	add(f, "m;abc;x", 32);
+	CHECK(flame_layout(f, &fr, &n) == 0);
+	x = find(fr, n, "ab", 2);
+	CHECK(x && x->value == 29);
+	x = find(fr, n, "a", 2);
+	CHECK(x && x->value == 2);
+	x = find(fr, n, "abc", 2);
+	CHECK(x && x->value == 32);
+	CHECK(n == 10); /* all m a y ab w x z abc x */
+	x = find(fr, n, "m", 1);
+	CHECK(x && x->value == 63);
+	flame_free(f);
+}
+
 static void test_sort_and_modes(void)
 {
 	struct flame_opts o;
@@ -434,6 +461,7 @@ static void test_input(void)
 	X(test_label)                                                       \
 	X(test_colors)                                                      \
 	X(test_tree)                                                        \
+	X(test_shared_prefix)                                               \
 	X(test_sort_and_modes)                                              \
 	X(test_minwidth_merge)                                              \
 	X(test_diff)                                                        \

