@@ -5,9 +5,14 @@
 set -eu
 BUILD_PKGS="gcc make pkg-config libdw-dev libelf-dev libunwind-dev libzstd-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev"
 TEST_PKGS="libxml2-utils python3 erlang-base elixir python3.11 python3.11-dbg
- protobuf-compiler chromium nodejs npm clang libclang-rt-14-dev linux-perf"
+ protobuf-compiler chromium clang libclang-rt-14-dev linux-perf"
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$BUILD_PKGS $TEST_PKGS"
+# Node.js may come from another packaging (with npm bundled): only ask
+# Debian for it when there is no node at all.
+if [ "${1:-build}" = test ] && ! command -v node >/dev/null; then
+	want="$want nodejs npm"
+fi
 missing=
 for p in $want; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
