@@ -1,11 +1,13 @@
 /* The recorder's process and thread tables. */
 #include "sessionP.h"
 #include "../common/log.h"
+#include "../unwind/buildid.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,6 +109,25 @@ static void read_comm(pid_t pid, char *buf, size_t len)
 	}
 }
 
+struct map_ctx {
+	struct session *s;
+	pid_t pid;
+};
+
+/* MAP records (with build-ids) for the mappings found at attach time. */
+static int write_map(void *ctx, uint64_t start, uint64_t end, uint64_t pgoff,
+		     uint32_t prot, const char *path)
+{
+	struct map_ctx *c = ctx;
+	char hex[2 * 64 + 1] = "";
+
+	if (!(prot & PROT_EXEC))
+		return 0;
+	buildid_read(path, hex, sizeof hex);
+	return recwriter_map(c->s->w, (uint32_t)c->pid, start, end, pgoff, hex,
+			     path);
+}
+
 /* Creates (or replaces, for a reused pid) the entry of process pid.  With
  * a parent (fork) the mappings are copied; otherwise they are read from
  * /proc when the process is alive. */
@@ -130,9 +151,11 @@ int session_new_process(struct session *s, pid_t pid, pid_t ppid,
 		p->as = addrspace_fork(parent->as, pid);
 		memcpy(p->comm, parent->comm, sizeof p->comm);
 	} else {
+		struct map_ctx mc = { s, pid };
+
 		p->as = addrspace_new(pid);
-		if (p->as)
-			addrspace_load_proc_maps(p->as);
+		if (p->as && addrspace_load_proc_maps(p->as) == 0)
+			addrspace_foreach_map(p->as, write_map, &mc);
 		read_comm(pid, p->comm, sizeof p->comm);
 	}
 	if (!p->as) {
@@ -152,8 +175,8 @@ int session_new_process(struct session *s, pid_t pid, pid_t ppid,
 
 static void free_proc(struct proc *p)
 {
-	addrspace_free(p->as);
 	session_interp_prepare(NULL, p); /* releases interpreter state */
+	addrspace_free(p->as); /* after: the release detaches from it */
 	free(p);
 }
 
