@@ -435,6 +435,11 @@ int flame_is_diff(const struct flame *f)
 	return f->diff;
 }
 
+void flame_set_palfile(struct flame *f, struct palfile *p)
+{
+	f->o.palfile = p;
+}
+
 const struct flame_opts *flame_options(const struct flame *f)
 {
 	return &f->o;

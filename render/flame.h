@@ -16,6 +16,8 @@
 
 #include "palette.h"
 
+struct palfile;
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +40,7 @@ struct flame_opts {
 	int flamechart;  /* input order, merge only adjacent identical frames */
 	int negate;      /* differential: swap red and blue */
 	int sort_weight; /* heaviest child first instead of by name */
+	struct palfile *palfile; /* --cp colours (borrowed), NULL = none */
 };
 
 /* Fills o with flamegraph.pl's defaults. */
@@ -86,6 +89,9 @@ int flame_layout(struct flame *f, const struct flame_frame **frames,
 
 /* Whether any stack was added with diff set. */
 int flame_is_diff(const struct flame *f);
+
+/* Sets (or, with NULL, clears) the palette file used by flame_write_svg. */
+void flame_set_palfile(struct flame *f, struct palfile *p);
 
 /* The options the graph was made with (borrowed). */
 const struct flame_opts *flame_options(const struct flame *f);

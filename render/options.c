@@ -1,4 +1,5 @@
 #include "options.h"
+#include "palfile.h"
 #include "../common/error.h"
 #include "../common/log.h"
 #include "../common/num.h"
@@ -194,7 +195,8 @@ int render_parse_args(int argc, char **argv, struct render_cmd *c)
 	return -1;
 }
 
-int render_output(struct flame *f, const struct render_cmd *c)
+/* Writes the SVG (the palette file, if any, is loaded in c->fo). */
+static int write_svg(struct flame *f, const struct render_cmd *c)
 {
 	int err = 0;
 	struct outfile *of = outfile_open(c->out, &err);
@@ -215,4 +217,32 @@ int render_output(struct flame *f, const struct render_cmd *c)
 		return FLAMER_EXIT_FAIL;
 	}
 	return FLAMER_EXIT_OK;
+}
+
+int render_output(struct flame *f, struct render_cmd *c)
+{
+	int err = 0, rc;
+
+	if (!c->palfile)
+		return write_svg(f, c);
+	c->fo.palfile = palfile_load(c->palfile, &err);
+	if (!c->fo.palfile) {
+		fl_error(c->palfile, "cannot read palette: %s",
+			 flamer_strerror(err));
+		return FLAMER_EXIT_FAIL;
+	}
+	flame_set_palfile(f, c->fo.palfile);
+	rc = write_svg(f, c);
+	if (rc == FLAMER_EXIT_OK) {
+		err = palfile_save(c->fo.palfile, c->palfile);
+		if (err) {
+			fl_error(c->palfile, "cannot write palette: %s",
+				 flamer_strerror(err));
+			rc = FLAMER_EXIT_PARTIAL;
+		}
+	}
+	flame_set_palfile(f, NULL);
+	palfile_free(c->fo.palfile);
+	c->fo.palfile = NULL;
+	return rc;
 }

@@ -17,9 +17,10 @@ struct render_cmd {
  * FLAMER_EXIT_USAGE after printing a usage error). */
 int render_parse_args(int argc, char **argv, struct render_cmd *c);
 
-/* render_output - write the graph to c->out through common/outfile.h.
- * Prints any error itself.  Returns an exit code. */
-int render_output(struct flame *f, const struct render_cmd *c);
+/* render_output - write the graph to c->out through common/outfile.h;
+ * with --cp, colours come from and new ones go to c->palfile.  Prints any
+ * error itself.  Returns an exit code. */
+int render_output(struct flame *f, struct render_cmd *c);
 
 struct input_stats;
 

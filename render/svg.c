@@ -3,6 +3,7 @@
  * XML-escaped in text nodes; the script reads them from there. */
 #include "flame.h"
 #include "obuf.h"
+#include "palfile.h"
 #include "svg.h"
 #include "../common/error.h"
 
@@ -191,6 +192,10 @@ static uint32_t frame_color(const struct flame_opts *o, const struct geom *g,
 
 		return palette_diff(d, g->maxdelta);
 	}
+	if (o->palfile && fr->kind != TK_MERGED)
+		return palfile_color(o->palfile, fr->name, fr->name_len,
+				     palette_color(o->colors, fr->kind,
+						   fr->name, fr->name_len));
 	return palette_color(o->colors, fr->kind, fr->name, fr->name_len);
 }
 

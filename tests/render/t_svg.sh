@@ -71,4 +71,14 @@ expect_grep '<title>new_feature[^<]*</title><rect [^>]*fill="#ff[0-9a-f]{4}"' "$
 expect_grep '<title>init [^<]*</title><rect [^>]*fill="#[0-9a-f]{4}ff"' "$T/diff.svg"
 "$FLAMER" svg --negate "$fx/twocol.folded" >"$T/neg.svg" || fail "negate failed"
 expect_grep '<title>io \(10 samples, 9.09%; before 20, \+9.09%\)</title><rect [^>]*fill="#ff' "$T/neg.svg"
+
+# --cp: colours stored in ./palette.map win over the palette, new names added
+cp "$fx/basic.folded" "$T/cp.folded"
+(cd "$T" && "$FLAMER" svg --cp cp.folded >cp1.svg 2>/dev/null) || fail "--cp failed"
+expect_grep '^main->rgb\([0-9]+,[0-9]+,[0-9]+\)$' "$T/palette.map"
+sed -i 's/^main->rgb(.*/main->rgb(1,2,3)/' "$T/palette.map"
+echo 'main;brand_new 1' >>"$T/cp.folded"
+(cd "$T" && "$FLAMER" svg --cp --colors green cp.folded >cp2.svg 2>/dev/null) || fail "--cp failed"
+expect_grep '<title>main [^<]*</title><rect [^>]*fill="#010203"' "$T/cp2.svg"
+expect_grep '^brand_new->rgb' "$T/palette.map"
 echo ok
