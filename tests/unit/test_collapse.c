@@ -1,0 +1,435 @@
+/* Unit tests for collapse/: folding flamer recordings (roots, --pid, --tid,
+ * --no-kernel, --from/--to, frame kinds, truncated and foreign files), the
+ * perf script and SystemTap parsers fed in pieces, and the line splitter. */
+#include "check.h"
+
+#include "../../collapse/fold.h"
+#include "../../collapse/linebuf.h"
+#include "../../collapse/perfscript.h"
+#include "../../collapse/recfold.h"
+#include "../../collapse/recreader.h"
+#include "../../collapse/stap.h"
+#include "../../commands.h"
+#include "../../common/error.h"
+#include "../../profiler/recwriter.h"
+
+#include <stdlib.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[] = "/tmp/flamer-test-collapse.XXXXXX";
+
+static void sample(struct recwriter *w, double t, uint32_t pid, uint32_t tid,
+		   uint64_t weight, uint32_t n, const uint32_t *frames)
+{
+	struct rec_sample s = { (uint64_t)(t * 1e9), pid, tid, 0, 0, weight,
+				n, frames };
+
+	CHECK(recwriter_sample(w, &s) == 0);
+}
+
+/* Writes the test recording; complete = with END, else cut inside the last
+ * block.  Returns the path (static). */
+static const char *write_recording(int complete)
+{
+	static char path[256];
+	static const uint32_t s1[] = { 2, 1, 0 }, s2[] = { 3, 1, 0 },
+			      s3[] = { 6, 4 }, s5[] = { 5, 7 }, s6[] = { 8, 9 };
+	struct rec_end end = { 6, 7, 5, 0 };
+	struct recwriter *w;
+	int fd, err;
+
+	snprintf(path, sizeof path, "%s/rec-%d.data", tmpdir, complete);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	w = recwriter_new(fd, &err);
+	CHECK(w != NULL);
+	CHECK(recwriter_proc(w, 100, 1, "my prog", "/bin/my prog") == 0);
+	CHECK(recwriter_proc(w, 200, 1, "beam.smp", "/usr/lib/beam.smp") == 0);
+	CHECK(recwriter_thread(w, 100, 100, "my prog") == 0);
+	CHECK(recwriter_thread(w, 100, 101, "worker") == 0);
+	CHECK(recwriter_thread(w, 200, 201, "1_scheduler") == 0);
+	CHECK(recwriter_frame(w, 0, FK_NATIVE, "main", "prog") == 0);
+	CHECK(recwriter_frame(w, 1, FK_NATIVE, "work", "prog") == 0);
+	CHECK(recwriter_frame(w, 2, FK_KERNEL, "sys_write", "") == 0);
+	CHECK(recwriter_frame(w, 3, FK_INLINE, "inl", "prog") == 0);
+	CHECK(recwriter_frame(w, 4, FK_JIT, "jitfn", "") == 0);
+	CHECK(recwriter_frame(w, 5, FK_UNKNOWN, "", "/usr/lib/libx.so") == 0);
+	CHECK(recwriter_frame(w, 6, FK_ERLANG, "fib/1", "") == 0);
+	CHECK(recwriter_frame(w, 7, FK_TRUNCATED, "[truncated]", "") == 0);
+	CHECK(recwriter_frame(w, 8, FK_NATIVE, "a;b\n", "") == 0);
+	CHECK(recwriter_frame(w, 9, FK_PYTHON, "py (x.py)", "") == 0);
+	sample(w, 0.5, 100, 100, 1, 3, s1);
+	sample(w, 1.5, 100, 101, 2, 3, s2);
+	sample(w, 2.5, 200, 201, 3, 2, s3);
+	CHECK(recwriter_flush(w) == 0);
+	/* a thread named only after its samples still gets its name */
+	sample(w, 2.6, 200, 202, 4, 2, s3);
+	CHECK(recwriter_thread(w, 200, 202, "2_scheduler") == 0);
+	sample(w, 3.0, 300, 300, 5, 2, s5);
+	sample(w, 3.5, 100, 100, 6, 2, s6);
+	CHECK(recwriter_lost(w, 3.6e9, 7) == 0);
+	if (complete)
+		CHECK(recwriter_end(w, &end) == 0);
+	CHECK(recwriter_flush(w) == 0);
+	recwriter_free(w);
+	if (!complete) {
+		struct stat st;
+
+		CHECK(fstat(fd, &st) == 0);
+		CHECK(ftruncate(fd, st.st_size - 5) == 0);
+	}
+	close(fd);
+	return path;
+}
+
+/* Folds path with o and returns the folded text (malloc'd) and *rc. */
+static char *fold_file(const char *path, const struct recfold_opts *o,
+		       int *rc, struct recfold_stats *st)
+{
+	int err;
+	struct recreader *r = recreader_open(path, &err);
+	struct fold *f = fold_new();
+	char *text = NULL;
+	size_t len;
+	FILE *m = open_memstream(&text, &len);
+
+	CHECK(r != NULL && f != NULL && m != NULL);
+	if (!r || !f || !m)
+		return strdup("");
+	*rc = recfold_run(r, f, o, st);
+	CHECK(fold_write_folded(f, m) == 0);
+	fclose(m);
+	recreader_free(r);
+	fold_free(f);
+	return text;
+}
+
+static void check_fold(const char *path, const struct recfold_opts *o,
+		       int want_rc, const char *want)
+{
+	struct recfold_stats st;
+	int rc = 1;
+	char *got = fold_file(path, o, &rc, &st);
+
+	CHECK(rc == want_rc);
+	CHECK_STR(got, want);
+	free(got);
+}
+
+static void test_roots_and_kinds(void)
+{
+	const char *path = write_recording(1);
+	struct recfold_opts o = { 0 };
+	struct recfold_stats st;
+	int rc;
+	char *got;
+
+	check_fold(path, &o, 0,
+		   "[pid 300];[truncated];[libx.so] 5\n"
+		   "beam.smp;jitfn_[j];fib/1 7\n"
+		   "my_prog;main;work;inl_[i] 2\n"
+		   "my_prog;main;work;sys_write_[k] 1\n"
+		   "my_prog;py (x.py);a:b? 6\n");
+	got = fold_file(path, &o, &rc, &st);
+	CHECK(st.samples == 6 && st.lost == 7 && st.complete == 1);
+	free(got);
+}
+
+static void test_pid_tid(void)
+{
+	const char *path = write_recording(1);
+	struct recfold_opts o = { .pid = 1 };
+
+	check_fold(path, &o, 0,
+		   "[pid 300]-300;[truncated];[libx.so] 5\n"
+		   "beam.smp-200;jitfn_[j];fib/1 7\n"
+		   "my_prog-100;main;work;inl_[i] 2\n"
+		   "my_prog-100;main;work;sys_write_[k] 1\n"
+		   "my_prog-100;py (x.py);a:b? 6\n");
+	o.pid = 0;
+	o.tid = 1;
+	check_fold(path, &o, 0,
+		   "[pid 300]-300/300;[pid 300];[truncated];[libx.so] 5\n"
+		   "beam.smp-200/201;1_scheduler;jitfn_[j];fib/1 3\n"
+		   "beam.smp-200/202;2_scheduler;jitfn_[j];fib/1 4\n"
+		   "my_prog-100/100;my prog;main;work;sys_write_[k] 1\n"
+		   "my_prog-100/100;my prog;py (x.py);a:b? 6\n"
+		   "my_prog-100/101;worker;main;work;inl_[i] 2\n");
+}
+
+static void test_no_kernel_and_time(void)
+{
+	const char *path = write_recording(1);
+	struct recfold_opts o = { .no_kernel = 1 };
+
+	check_fold(path, &o, 0,
+		   "[pid 300];[truncated];[libx.so] 5\n"
+		   "beam.smp;jitfn_[j];fib/1 7\n"
+		   "my_prog;main;work 1\n"
+		   "my_prog;main;work;inl_[i] 2\n"
+		   "my_prog;py (x.py);a:b? 6\n");
+	o = (struct recfold_opts){ .has_from = 1, .from = 1.0, .has_to = 1,
+				   .to = 2.55 };
+	check_fold(path, &o, 0,
+		   "beam.smp;jitfn_[j];fib/1 3\n"
+		   "my_prog;main;work;inl_[i] 2\n");
+	o = (struct recfold_opts){ .has_from = 1, .from = 3.25 };
+	check_fold(path, &o, 0, "my_prog;py (x.py);a:b? 6\n");
+	o = (struct recfold_opts){ .has_to = 1, .to = 0.5 };
+	check_fold(path, &o, 0, ""); /* [from, to): 0.5 is out */
+}
+
+static void test_truncated(void)
+{
+	const char *path = write_recording(0);
+	struct recfold_opts o = { 0 };
+
+	/* the second block is cut: the first block's samples remain */
+	check_fold(path, &o, -FE_TRUNCATED,
+		   "beam.smp;jitfn_[j];fib/1 3\n"
+		   "my_prog;main;work;inl_[i] 2\n"
+		   "my_prog;main;work;sys_write_[k] 1\n");
+}
+
+/* Runs `flamer collapse ARGS -o OUT` in-process. */
+static int run_cmd(const char *out, const char *a1, const char *a2)
+{
+	char *argv[8];
+	int argc = 0;
+
+	argv[argc++] = (char *)"collapse";
+	argv[argc++] = (char *)"-q";
+	argv[argc++] = (char *)"-o";
+	argv[argc++] = (char *)out;
+	if (a1)
+		argv[argc++] = (char *)a1;
+	if (a2)
+		argv[argc++] = (char *)a2;
+	argv[argc] = NULL;
+	return cmd_collapse(argc, argv);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+
+	if (f && buf)
+		buf[fread(buf, 1, 65535, f)] = '\0';
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static void test_command(void)
+{
+	char out[300], garbage[300];
+	char *text;
+	FILE *g;
+
+	snprintf(out, sizeof out, "%s/out.folded", tmpdir);
+	CHECK(run_cmd(out, write_recording(0), NULL) == FLAMER_EXIT_PARTIAL);
+	text = slurp(out);
+	CHECK(text && strstr(text, "my_prog;main;work;sys_write_[k] 1\n"));
+	free(text);
+	CHECK(run_cmd(out, "--tid", write_recording(1)) == FLAMER_EXIT_OK);
+	text = slurp(out);
+	CHECK(text && strstr(text, "beam.smp-200/201;1_scheduler;jitfn_[j];fib/1 3\n"));
+	free(text);
+	CHECK(run_cmd(out, "--from", "abc") == FLAMER_EXIT_USAGE);
+	CHECK(run_cmd(out, "--format", "xml") == FLAMER_EXIT_USAGE);
+	snprintf(garbage, sizeof garbage, "%s/garbage", tmpdir);
+	g = fopen(garbage, "w");
+	CHECK(g != NULL);
+	if (g) {
+		fwrite("\x89" "FLAMER\n\x01\0\0\0\0\0\0\0GARBAGEGARBAGEGARB", 1, 33, g);
+		fclose(g);
+	}
+	CHECK(run_cmd(out, garbage, NULL) == FLAMER_EXIT_FAIL);
+	g = fopen(garbage, "w");
+	if (g) {
+		fwrite("\x7f" "ELF\x02\x01\x01\0\0\0\0\0", 1, 12, g);
+		fclose(g);
+	}
+	CHECK(run_cmd(out, garbage, NULL) == FLAMER_EXIT_FAIL);
+}
+
+/* ---- text parsers, fed one byte at a time and whole ---- */
+
+static char *fold_text(int stap, const char *in, size_t chunk)
+{
+	struct fold *f = fold_new();
+	struct perfscript *p = stap ? NULL : perfscript_new(f, NULL);
+	struct stap *s = stap ? stap_new(f, 0) : NULL;
+	size_t len = strlen(in), tl;
+	char *text = NULL;
+	FILE *m = open_memstream(&text, &tl);
+
+	for (size_t i = 0; i < len; i += chunk) {
+		size_t n = len - i < chunk ? len - i : chunk;
+
+		CHECK((stap ? stap_feed(s, in + i, n) : perfscript_feed(p, in + i, n)) == 0);
+	}
+	CHECK((stap ? stap_finish(s) : perfscript_finish(p)) == 0);
+	fold_write_folded(f, m);
+	fclose(m);
+	perfscript_free(p);
+	stap_free(s);
+	fold_free(f);
+	return text;
+}
+
+static void test_perf_chunks(void)
+{
+	static const char in[] =
+		"prog 12/13 1.0: 5 cpu-clock:\n"
+		"\t 1a f+0x1 (/bin/prog)\n"
+		"\t 2b main+0x2 (/bin/prog)\n"
+		"\n"
+		"prog 12/13 1.1: 5 cpu-clock:\n"
+		"\tffffffff81 do_sys+0x3 ([kernel.kallsyms])\n"
+		"\t 2b main+0x2 (/bin/prog)\n"
+		"\n";
+	const char *want = "prog;main;do_sys_[k] 5\nprog;main;f 5\n";
+
+	for (size_t chunk = 1; chunk <= sizeof in; chunk *= 3) {
+		char *got = fold_text(0, in, chunk);
+
+		CHECK_STR(got, want);
+		free(got);
+	}
+}
+
+static void test_perf_limits(void)
+{
+	size_t big = 2u << 20;
+	char *in = malloc(big + 4096), *p = in, *got;
+	struct fold *f = fold_new();
+	struct perfscript *ps = perfscript_new(f, NULL);
+	struct perfscript_stats st;
+
+	/* a 2 MB function name is kept whole */
+	p += sprintf(p, "prog 1 1.0: 1 cpu-clock:\n\t 1 ");
+	memset(p, 'x', big);
+	p += big;
+	p += sprintf(p, " (/bin/prog)\n\n");
+	CHECK(perfscript_feed(ps, in, (size_t)(p - in)) == 0);
+	/* a 100,000-frame stack is cut to the cap, not a crash */
+	p = in;
+	p += sprintf(p, "deep 2 1.0: 1 cpu-clock:\n");
+	CHECK(perfscript_feed(ps, in, (size_t)(p - in)) == 0);
+	for (int i = 0; i < 100000; i++)
+		CHECK(perfscript_feed(ps, "\t 1 f (/bin/deep)\n", 18) == 0 || i < 0);
+	CHECK(perfscript_feed(ps, "\n", 1) == 0);
+	/* a line above the cap drops its sample */
+	p = in;
+	p += sprintf(p, "huge 3 1.0: 1 cpu-clock:\n\t 1 ");
+	CHECK(perfscript_feed(ps, in, (size_t)(p - in)) == 0);
+	for (int i = 0; i < 5; i++) {
+		memset(in, 'y', big);
+		CHECK(perfscript_feed(ps, in, big) == 0);
+	}
+	CHECK(perfscript_feed(ps, " (/bin/huge)\n\n", 14) == 0);
+	/* binary garbage: unrecognised lines, no crash */
+	for (size_t i = 0; i < 65536; i++)
+		in[i] = (char)(i * 2654435761u >> 13);
+	CHECK(perfscript_feed(ps, in, 65536) == 0);
+	CHECK(perfscript_finish(ps) == 0);
+	perfscript_get_stats(ps, &st);
+	CHECK(st.samples == 2);
+	CHECK(st.truncated == 1);
+	CHECK(st.dropped == 1);
+	CHECK(st.unrecognized > 0);
+	CHECK(fold_count(f) == 2);
+	got = NULL;
+	{
+		size_t n;
+		struct fold_entry *e = fold_sorted(f, &n, &(int){ 0 });
+
+		CHECK(n == 2);
+		if (n == 2) {
+			CHECK(e[0].len == PERFSCRIPT_MAX_FRAMES * 2 + 4); /* "deep" + ";f" x cap */
+			CHECK(e[1].len == 5 + big);
+		}
+		free(e);
+	}
+	free(got);
+	perfscript_free(ps);
+	fold_free(f);
+	free(in);
+}
+
+static void test_stap_chunks(void)
+{
+	static const char in[] =
+		" 0xffffffff81000010 : sys_read+0x10/0x40 [kernel]\n"
+		" 0x400010 : leaf+0x1/0x8 [/bin/a]\n"
+		" 0x400020 : main+0x1/0x8 [/bin/a]\n"
+		"\t12\n"
+		" 0x400020 : main+0x1/0x8 [/bin/a]\n"
+		"\t3\n";
+	const char *want = "main 3\nmain;leaf;sys_read_[k] 12\n";
+
+	for (size_t chunk = 1; chunk <= sizeof in; chunk *= 2) {
+		char *got = fold_text(1, in, chunk);
+
+		CHECK_STR(got, want);
+		free(got);
+	}
+}
+
+static int count_lines(void *ctx, const char *line, size_t len)
+{
+	int *n = ctx;
+
+	n[line ? 0 : 1]++;
+	n[2] += (int)len;
+	return 0;
+}
+
+static void test_linebuf(void)
+{
+	int n[3] = { 0 };
+	struct linebuf *lb = linebuf_new(8, count_lines, n);
+
+	CHECK(lb != NULL);
+	CHECK(linebuf_feed(lb, "abc\nde", 6) == 0);
+	CHECK(linebuf_feed(lb, "f\n0123456789abc", 15) == 0); /* overlong */
+	CHECK(linebuf_feed(lb, "def\nlast", 8) == 0);
+	CHECK(linebuf_finish(lb) == 0);
+	CHECK(n[0] == 3 && n[1] == 1 && n[2] == 3 + 3 + 4);
+	CHECK(linebuf_dropped(lb) == 1);
+	linebuf_free(lb);
+}
+
+#define TESTS(X)                                                            \
+	X(test_roots_and_kinds)                                             \
+	X(test_pid_tid)                                                     \
+	X(test_no_kernel_and_time)                                          \
+	X(test_truncated)                                                   \
+	X(test_command)                                                     \
+	X(test_perf_chunks)                                                 \
+	X(test_perf_limits)                                                 \
+	X(test_stap_chunks)                                                 \
+	X(test_linebuf)
+
+static void run_all(void)
+{
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	TESTS(CHECK_RUN_)
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", tmpdir);
+	}
+}
+
+#define ALL(X) X(run_all)
+CHECK_MAIN(ALL)
