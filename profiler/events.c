@@ -55,6 +55,7 @@ static void setup_attr(struct events *ev)
 	a->exclude_callchain_kernel = !ev->cfg.kernel;
 	a->mmap = 1;
 	a->mmap2 = 1;
+	a->build_id = 1; /* MMAP2 carries the build-id (kernel 5.12+) */
 	a->mmap_data = 1;
 	a->comm = 1;
 	a->comm_exec = 1;

@@ -3,6 +3,7 @@
 #include "sessionP.h"
 #include "../common/error.h"
 #include "../common/log.h"
+#include "../unwind/buildid.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -321,9 +322,14 @@ static int handle_mmap2(struct session *s, const struct perf_event_header *h)
 		return -ENOMEM;
 	if (addrspace_add_map(p->as, m->addr, m->len, m->pgoff, m->prot, path))
 		return -ENOMEM;
-	if ((m->prot & PROT_EXEC) && path[0] == '/')
+	if ((m->prot & PROT_EXEC) && path[0] == '/') {
+		char hex[2 * 20 + 1] = "";
+
+		if ((h->misc & PERF_RECORD_MISC_MMAP_BUILD_ID) && m->id[0] <= 20)
+			buildid_hex(m->id + 4, m->id[0], hex, sizeof hex);
 		return recwriter_map(s->w, m->pid, m->addr, m->addr + m->len,
-				     m->pgoff, "", path);
+				     m->pgoff, hex, path);
+	}
 	return 0;
 }
 

@@ -94,6 +94,13 @@ struct stack_snapshot {
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n);
 
+/* Calls fn for every file mapping, in address order; stops at the first
+ * non-zero return and returns it. */
+typedef int (*addrspace_map_fn)(void *ctx, uint64_t start, uint64_t end,
+				uint64_t pgoff, uint32_t prot, const char *path);
+int addrspace_foreach_map(const struct addrspace *as, addrspace_map_fn fn,
+			  void *ctx);
+
 /* Number of file mappings known (for tests). */
 size_t addrspace_nmaps(const struct addrspace *as);
 

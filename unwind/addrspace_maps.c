@@ -229,3 +229,16 @@ int addrspace_load_proc_maps(struct addrspace *as)
 	fclose(f);
 	return err;
 }
+
+int addrspace_foreach_map(const struct addrspace *as, addrspace_map_fn fn,
+			  void *ctx)
+{
+	for (size_t i = 0; i < as->nmaps; i++) {
+		const struct mapping *m = &as->maps[i];
+		int rc = fn(ctx, m->start, m->end, m->pgoff, m->prot, m->path);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -162,8 +162,8 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 	memset(sym, 0, sizeof *sym);
 	mod = find_module(as, addr);
 	if (mod) {
-		dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, &modname,
-				 NULL);
+		modname = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL,
+					   NULL, NULL);
 		modname = base_name(modname ? modname : "");
 		name = dwfl_module_addrinfo(mod, addr, &off, &s, NULL, NULL,
 					    NULL);
