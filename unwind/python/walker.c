@@ -30,6 +30,7 @@ enum {
 	MAX_LINETABLE = 1 << 16,  /* bytes of a line table */
 	CODE_SLOTS = 4096,        /* direct-mapped code cache */
 	TID_SLOTS = 256,          /* direct-mapped thread-state cache */
+	NEGATIVE_SKIP = 50,       /* see struct tid_entry.skip */
 	BATCH = 64,               /* iovecs per process_vm_readv */
 	FRAME_OWNED_BY_CSTACK = 3,
 	PTHREAD_SCAN = 2048,      /* bytes of struct pthread searched for tid */
@@ -46,12 +47,16 @@ struct code_entry {
 	unsigned char *lt;    /* line table bytes, or NULL */
 	size_t ltlen;
 	int lt_state;         /* 0 not read, 1 read, -1 unreadable */
+	uint64_t last_instr;  /* the last instruction named, and its name */
+	const char *last_label;
 };
 
 struct tid_entry {
 	pid_t tid;
-	uint64_t tstate;
+	uint64_t tstate;    /* 0: the thread had no thread state */
 	uint64_t thread_id; /* pthread_t, to re-check on 3.8-3.10 */
+	unsigned skip;      /* lookups left before a thread without one is
+			       searched again */
 };
 
 struct pywalker {
@@ -65,6 +70,10 @@ struct pywalker {
 	size_t lt_bytes;      /* bytes held by line tables */
 	int pthread_tid_off;  /* offset of the tid in struct pthread, -1 */
 	size_t ts_span, fr_span, co_lo, co_hi;
+	/* One page of the thread's frame stack (3.11+), valid during one walk. */
+	uint64_t blk_addr;
+	size_t blk_len;
+	unsigned char blk[8192];
 };
 
 /* ---- reading target memory ---- */
@@ -331,6 +340,7 @@ static void linetable_load(struct pywalker *w, struct code_entry *e)
 			c->lt = NULL;
 			c->ltlen = 0;
 			c->lt_state = 0;
+			c->last_label = NULL;
 		}
 	e->lt = malloc((size_t)size);
 	if (!e->lt)
@@ -368,6 +378,8 @@ static const char *line_label(struct pywalker *w, struct code_entry *e,
 	char buf[MAX_STR * 8 + 64];
 	int line;
 
+	if (e->last_label && e->last_instr == instr)
+		return e->last_label;
 	if (e->lt_state == 0)
 		linetable_load(w, e);
 	line = py_line_of(w->l.minor, e->lt, e->ltlen, e->firstlineno,
@@ -375,7 +387,9 @@ static const char *line_label(struct pywalker *w, struct code_entry *e,
 	if (line < 0)
 		return e->label;
 	snprintf(buf, sizeof buf, "%s (%s:%d)", e->qual, e->file, line);
-	return intern_str(w, buf);
+	e->last_instr = instr;
+	e->last_label = intern_str(w, buf);
+	return e->last_label;
 }
 
 /* ---- threads ---- */
@@ -530,6 +544,10 @@ static int find_tstate(struct pywalker *w, pid_t tid, unsigned char *ts)
 	struct match m = {.tid = tid};
 	int err;
 
+	if (e->tid == tid && !e->tstate && e->skip) {
+		e->skip--;
+		return 0;
+	}
 	if (e->tid == tid && e->tstate && !rd(w, e->tstate, ts, w->ts_span) &&
 	    cached_still_valid(w, e, ts))
 		return 1;
@@ -542,9 +560,11 @@ static int find_tstate(struct pywalker *w, pid_t tid, unsigned char *ts)
 			return 0;
 	}
 	err = for_each_tstate(w, match_tid, &m);
+	if (err == 0)
+		*e = (struct tid_entry){tid, 0, 0, NEGATIVE_SKIP};
 	if (err <= 0)
 		return err;
-	*e = (struct tid_entry){tid, m.tstate, m.thread_id};
+	*e = (struct tid_entry){tid, m.tstate, m.thread_id, 0};
 	return rd(w, m.tstate, ts, w->ts_span) ? -FE_BAD_MEMORY : 1;
 }
 
@@ -574,6 +594,27 @@ static int current_frame(struct pywalker *w, const unsigned char *ts,
 	return 0;
 }
 
+/* Reads the frame at addr.  On 3.11+ frames sit next to each other in the
+ * thread's data stack, the caller's below the callee's: one read of the
+ * page up to the frame serves the frames below it on that page. */
+static int read_frame(struct pywalker *w, uint64_t addr, unsigned char *buf)
+{
+	size_t len = w->fr_span;
+	uint64_t start = addr & ~(uint64_t)4095;
+
+	if (addr >= w->blk_addr && addr + len <= w->blk_addr + w->blk_len) {
+		memcpy(buf, w->blk + (addr - w->blk_addr), len);
+		return 0;
+	}
+	if (w->l.minor <= 10 || addr + len - start > sizeof w->blk ||
+	    rd(w, start, w->blk, addr + len - start) != 0)
+		return rd(w, addr, buf, len);
+	w->blk_addr = start;
+	w->blk_len = addr + len - start;
+	memcpy(buf, w->blk + (addr - start), len);
+	return 0;
+}
+
 /* Walks the frame chain from frame, leaf first, into raw[0..*n). */
 static int walk_frames(struct pywalker *w, uint64_t frame,
 		       struct rawframe *raw, size_t max, size_t *n)
@@ -585,12 +626,13 @@ static int walk_frames(struct pywalker *w, uint64_t frame,
 	uint64_t seen = 0; /* Brent's cycle detection */
 
 	*n = 0;
+	w->blk_len = 0;
 	for (int i = 0; frame && *n < max; i++) {
 		if (i == MAX_FRAMES || !ptr_ok(frame) || frame == seen)
 			return -FE_BAD_MEMORY;
 		if (!(i & (i - 1)))
 			seen = frame;
-		err = rd(w, frame, fb, w->fr_span);
+		err = read_frame(w, frame, fb);
 		if (err)
 			return err;
 		uint64_t next = get_u64(fb, l->fr_previous);
