@@ -41,6 +41,7 @@ measure() {
 	if [ -x /usr/bin/time ]; then
 		/usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.svg"
 		rss=$(awk -F: '/Maximum resident/ { gsub(/ /, "", $2); print $2 }' "$work/$name.time")
+		cpu=$(awk -F: '/User time|System time/ { s += $2 } END { print s }' "$work/$name.time")
 	else
 		"$@" >"$work/$name.svg" &
 		local pid=$! peak=0 r
@@ -51,12 +52,13 @@ measure() {
 		done
 		wait $pid
 		rss=$peak
+		cpu=0
 	fi
 	end=$(date +%s.%N)
 	wall=$(echo "$end - $start" | bc -l 2>/dev/null || awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
 	size=$(stat -c %s "$work/$name.svg")
 	frames=$(grep -c '<g' "$work/$name.svg" || true)
-	printf '%-12s wall %7.3f s  peak RSS %8d KiB  SVG %9d bytes  %7d frames\n' "$name" "$wall" "$rss" "$size" "$frames"
+	printf '%-13s wall %7.3f s  cpu %7.3f s  peak RSS %8d KiB  SVG %9d bytes  %7d frames\n' "$name" "$wall" "$cpu" "$rss" "$size" "$frames"
 }
 
 best() { # best of 3 for flamer (it is short enough for noise to matter)
@@ -70,13 +72,15 @@ best() { # best of 3 for flamer (it is short enough for noise to matter)
 }
 best
 fl_wall=$(awk '{ print $3 }' "$work/best")
+fl_cpu=$(awk '{ print $6 }' "$work/best")
 fl_size=$(stat -c %s "$work/flamer.svg")
 if [ -n "${FLAMEGRAPH:-}" ]; then
 	measure flamegraph.pl perl "$FLAMEGRAPH" --minwidth "$minwidth" "$work/in.folded" | tee "$work/fg"
 	fg_wall=$(awk '{ print $3 }' "$work/fg")
+	fg_cpu=$(awk '{ print $6 }' "$work/fg")
 	fg_size=$(stat -c %s "$work/flamegraph.pl.svg")
-	awk -v a="$fg_wall" -v b="$fl_wall" -v c="$fl_size" -v d="$fg_size" \
-		'BEGIN { printf "speed-up: %.1fx (goal >= 20x); SVG size flamer/flamegraph.pl: %.2f (goal <= 1)\n", a / b, c / d }'
+	awk -v a="$fg_wall" -v b="$fl_wall" -v c="$fl_size" -v d="$fg_size" -v e="$fg_cpu" -v f="$fl_cpu" \
+		'BEGIN { printf "speed-up: %.1fx wall, %.1fx cpu (goal >= 20x); SVG size flamer/flamegraph.pl: %.2f (goal <= 1)\n", a / b, (f > 0 ? e / f : 0), c / d }'
 else
 	echo "(set FLAMEGRAPH=/path/to/flamegraph.pl to compare)"
 fi

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #define NONE UINT32_MAX
+/* Children of a node with at most this many are found by walking the
+ * list; beyond, through the hash table. */
+#define SMALL_CHILDREN 8
 
 struct node {
 	uint32_t name;  /* intern id: kind byte, then the shown name */
@@ -16,6 +19,7 @@ struct node {
 	uint32_t next;  /* next sibling */
 	uint32_t last;  /* last child (append, flame charts) */
 	uint32_t parent;
+	uint32_t nchildren;
 	double value, before;
 };
 
@@ -36,6 +40,7 @@ struct flame {
 	size_t n, cap;
 	struct slot *slots; /* (parent, name) -> node */
 	size_t nslots;      /* power of two */
+	size_t nhashed;     /* used slots */
 	struct intern *raw; /* frame names as read (<= TEXT_NAME_MAX) */
 	uint32_t *raw2name; /* raw id -> id in names */
 	size_t rawcap;
@@ -86,6 +91,7 @@ static uint32_t new_node(struct flame *f, uint32_t name)
 	nd = &f->nodes[f->n];
 	nd->name = name;
 	nd->parent = NONE;
+	nd->nchildren = 0;
 	nd->first = nd->next = nd->last = NONE;
 	nd->value = nd->before = 0;
 	return (uint32_t)f->n++;
@@ -177,8 +183,9 @@ static int slots_grow(struct flame *f)
 	if (!slots)
 		return -ENOMEM;
 	for (uint32_t c = 1; c < f->n; c++)
-		slots_insert(slots, nslots, f->nodes[c].parent,
-			     f->nodes[c].name, c);
+		if (f->nodes[f->nodes[c].parent].nchildren > SMALL_CHILDREN)
+			slots_insert(slots, nslots, f->nodes[c].parent,
+				     f->nodes[c].name, c);
 	free(f->slots);
 	f->slots = slots;
 	f->nslots = nslots;
@@ -228,6 +235,47 @@ static uint32_t get_chart_child(struct flame *f, uint32_t parent,
 	return c;
 }
 
+/* Makes room for one more hashed child; 0 or -ENOMEM. */
+static int slots_reserve(struct flame *f, size_t more)
+{
+	while (4 * (f->nhashed + more) > 3 * f->nslots)
+		if (slots_grow(f))
+			return -ENOMEM;
+	return 0;
+}
+
+/* A node's children go into the hash table when it gets its
+ * SMALL_CHILDREN + 1st. */
+static int hash_children(struct flame *f, uint32_t parent)
+{
+	if (slots_reserve(f, f->nodes[parent].nchildren))
+		return -ENOMEM;
+	for (uint32_t c = f->nodes[parent].first; c != NONE;
+	     c = f->nodes[c].next) {
+		slots_insert(f->slots, f->nslots, parent, f->nodes[c].name, c);
+		f->nhashed++;
+	}
+	return 0;
+}
+
+static uint32_t get_small_child(struct flame *f, uint32_t parent,
+				uint32_t name)
+{
+	uint32_t c;
+
+	for (c = f->nodes[parent].first; c != NONE; c = f->nodes[c].next)
+		if (f->nodes[c].name == name)
+			return c;
+	c = new_node(f, name);
+	if (c == NONE)
+		return NONE;
+	link_child(f, parent, c);
+	if (++f->nodes[parent].nchildren > SMALL_CHILDREN &&
+	    hash_children(f, parent))
+		return NONE;
+	return c;
+}
+
 /* The child of parent named name, created when missing; NONE on ENOMEM. */
 static uint32_t get_child(struct flame *f, uint32_t parent, uint32_t name)
 {
@@ -236,10 +284,12 @@ static uint32_t get_child(struct flame *f, uint32_t parent, uint32_t name)
 
 	if (f->o.flamechart)
 		return get_chart_child(f, parent, name);
+	if (f->nodes[parent].nchildren <= SMALL_CHILDREN)
+		return get_small_child(f, parent, name);
 	i = probe_slot(f, parent, name);
 	if (f->slots[i].node1)
 		return f->slots[i].node1 - 1;
-	if (4 * (f->n + 1) > 3 * f->nslots) {
+	if (4 * (f->nhashed + 1) > 3 * f->nslots) {
 		if (slots_grow(f))
 			return NONE;
 		i = probe_slot(f, parent, name);
@@ -248,9 +298,11 @@ static uint32_t get_child(struct flame *f, uint32_t parent, uint32_t name)
 	if (c == NONE)
 		return NONE;
 	link_child(f, parent, c);
+	f->nodes[parent].nchildren++;
 	f->slots[i].parent = parent;
 	f->slots[i].name = name;
 	f->slots[i].node1 = c + 1;
+	f->nhashed++;
 	return c;
 }
 
