@@ -25,6 +25,7 @@ struct addrspace {
 	char namebuf[512];    /* for "[module]" names */
 	char namebuf2[1024];  /* demangled C++ names */
 	const struct stack_snapshot *snap; /* during addrspace_unwind */
+	uint64_t stack_base;  /* address of snap->stack[0] (the sampled rsp) */
 	char *root;           /* "/proc/PID/root" when the target's root differs */
 };
 

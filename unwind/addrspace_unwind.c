@@ -13,7 +13,7 @@ struct walk {
 	size_t max, n;
 	int full;     /* stopped because max was reached */
 	int jit;      /* stopped at a JIT frame: continue by frame pointers */
-	uint64_t rbp, rsp;
+	uint64_t rbp, rsp, rbx;
 };
 
 /* Whether pc is JIT code known to the perf map (and in no ELF module). */
@@ -52,7 +52,7 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 {
 	struct addrspace *as = arg;
 	const struct stack_snapshot *s = as->snap;
-	uint64_t sp = s->regs[7];
+	uint64_t sp = as->stack_base;
 
 	if (addr >= sp && addr - sp <= s->stack_len &&
 	    s->stack_len - (addr - sp) >= sizeof *result) {
@@ -101,11 +101,14 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 		 * this frame and walk the frame-pointer chain ourselves */
 		Dwarf_Word bp, sp;
 
+		Dwarf_Word bx = 0;
+
 		if (dwfl_frame_reg(state, 6, &bp) == 0 &&
 		    dwfl_frame_reg(state, 7, &sp) == 0) {
 			w->jit = 1;
 			w->rbp = bp;
 			w->rsp = sp;
+			w->rbx = dwfl_frame_reg(state, 3, &bx) == 0 ? bx : 0;
 		}
 		return DWARF_CB_ABORT;
 	}
@@ -156,6 +159,47 @@ static int jit_walk(struct addrspace *as, struct walk *w)
 	return 1;
 }
 
+/* Under the Erlang stack: BEAM's JIT entry ($global::process_main) keeps
+ * its scheduler registers block at rbx, and the return address into the C
+ * function process_main lies in one of the slots right above the block
+ * (docs/beam.md, 2(c)).  When found, the C frames below it (process_main,
+ * sched_thread_func, ..., clone3) are unwound with CFI from there. */
+#define SCHED_SLOT_FIRST 0x4090
+#define SCHED_SLOT_LAST 0x40c8
+
+static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
+			struct walk *w)
+{
+	struct stack_snapshot s2;
+	struct walk w2;
+	uint64_t ra;
+
+	if (!w->rbx)
+		return 1;
+	for (uint64_t off = SCHED_SLOT_FIRST; off <= SCHED_SLOT_LAST; off += 8) {
+		Dwfl_Module *mod;
+		const char *name;
+
+		if (read_word(as, w->rbx + off, &ra))
+			return 1;
+		mod = dwfl_addrmodule(as->dwfl, ra - 1);
+		name = mod ? dwfl_module_addrname(mod, ra - 1) : NULL;
+		if (!name || strcmp(name, "process_main") != 0)
+			continue;
+		s2 = *snap;
+		s2.regs[16] = ra;
+		s2.regs[7] = w->rbx + off + 8;
+		w2 = (struct walk){ .as = as, .pcs = w->pcs + w->n,
+				    .max = w->max - w->n };
+		as->snap = &s2;
+		dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w2);
+		as->snap = snap;
+		w->n += w2.n;
+		return w2.n ? 0 : 1;
+	}
+	return 1;
+}
+
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n)
 {
@@ -181,9 +225,13 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		as->attached = 1;
 	}
 	as->snap = snap;
+	as->stack_base = snap->regs[7];
 	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w);
-	if (w.jit && !w.full)
+	if (w.jit && !w.full) {
 		rc = jit_walk(as, &w);
+		if (rc == 0 && w.n < w.max)
+			sched_frames(as, snap, &w);
+	}
 	as->snap = NULL;
 	*n = w.n;
 	if (w.n == 0) {
