@@ -13,6 +13,8 @@ struct recwriter {
 	int fd;
 	int failed; /* sticky write error */
 	uint64_t bytes;
+	uint64_t samples_pending; /* SAMPLE records not yet in a block */
+	uint64_t samples_written; /* SAMPLE records in whole written blocks */
 	unsigned char *raw;
 	size_t used, cap;
 	void *zbuf;
@@ -132,6 +134,8 @@ int recwriter_flush(struct recwriter *w)
 		return err;
 	}
 	w->used = 0;
+	w->samples_written += w->samples_pending;
+	w->samples_pending = 0;
 	return 0;
 }
 
@@ -263,6 +267,7 @@ int recwriter_sample(struct recwriter *w, const struct rec_sample *s)
 	put32(p + 20, s->flags);
 	put64(p + 24, s->weight);
 	put32(p + 32, n);
+	w->samples_pending++;
 	/* the first REC_MAX_FRAMES are kept when a stack is longer (leaf end) */
 	for (uint32_t i = 0; i < n; i++)
 		put32(p + 36 + 4 * i, s->frames[i]);
@@ -322,4 +327,9 @@ int recwriter_end(struct recwriter *w, const struct rec_end *e)
 	put32(p + 16, e->threads);
 	put32(p + 20, e->status);
 	return 0;
+}
+
+uint64_t recwriter_samples_written(const struct recwriter *w)
+{
+	return w->samples_written;
 }

@@ -43,6 +43,10 @@ int recwriter_flush(struct recwriter *w);
 /* Bytes written to the file so far (header and whole blocks). */
 uint64_t recwriter_bytes(const struct recwriter *w);
 
+/* SAMPLE records in the blocks written so far: after a write error, the
+ * samples a reader will find in the file. */
+uint64_t recwriter_samples_written(const struct recwriter *w);
+
 /* Frees the writer without flushing. NULL is accepted. */
 void recwriter_free(struct recwriter *w);
 

@@ -443,7 +443,7 @@ int session_finish(struct session *s, int run_err)
 {
 	struct rec_end e = { 0 };
 	int err = run_err, code = FLAMER_EXIT_OK;
-	char size[32];
+	char size[32], kept[80] = "";
 	uint64_t bytes;
 	double secs = (double)(session_now_ns() - s->t0_ns) / 1e9;
 
@@ -469,6 +469,8 @@ int session_finish(struct session *s, int run_err)
 			 flamer_strerror(err));
 		outfile_keep(s->out);
 		code = FLAMER_EXIT_PARTIAL;
+		snprintf(kept, sizeof kept, " (it holds the first %llu samples)",
+			 (unsigned long long)recwriter_samples_written(s->w));
 	} else {
 		err = outfile_commit(s->out);
 		if (err) {
@@ -484,7 +486,7 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)s->samples,
 			(unsigned long long)s->nthreads_sampled,
 			(unsigned long long)s->lost, secs, size,
-			s->opt.output, "");
+			s->opt.output, kept);
 	if (s->truncated && !fl_quiet)
 		fprintf(stderr, "flamer: %llu stacks could not be unwound to "
 				"their root and end in [truncated]\n",
