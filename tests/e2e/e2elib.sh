@@ -6,7 +6,7 @@
 # followed by one space: a frame ends with ';' or ' ' (written [; ] below).
 
 SAMPLES=samples/bin
-E2E_FREQ=${E2E_FREQ:-499}
+E2E_FREQ=${E2E_FREQ:-999}
 E2E_PIDS=
 
 # The glibc start of the main thread, then main.  Debian's libc has no
