@@ -10,6 +10,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -113,10 +114,13 @@ int cmd_diff(int argc, char **argv)
 	for (b.side = 0; b.side < 2; b.side++)
 		if (read_side(argv[0], c.args[b.side], &b))
 			goto out;
-	if (!(b.total[0] > 0) || !(b.total[1] > 0)) {
-		fl_error(argv[0], "%s: all counts are zero",
-			 c.args[b.total[0] > 0]);
-		goto out;
+	for (int s = 0; s < 2; s++) {
+		if (!(b.total[s] > 0) || !isfinite(b.total[s])) {
+			fl_error(argv[0], "%s: %s", c.args[s], b.total[s] > 0 ?
+				 "counts add up beyond the range of a double" :
+				 "all counts are zero");
+			goto out;
+		}
 	}
 	err = build(f, &b);
 	if (err) {

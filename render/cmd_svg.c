@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -84,8 +85,10 @@ int cmd_svg(int argc, char **argv)
 	}
 	if (render_report_input(argv[0], name, &st, f))
 		goto out;
-	if (!(flame_total(f) > 0)) {
-		fl_error(argv[0], "%s: all counts are zero", name);
+	if (!(flame_total(f) > 0) || !isfinite(flame_total(f))) {
+		fl_error(argv[0], "%s: %s", name, flame_total(f) > 0 ?
+			 "counts add up beyond the range of a double" :
+			 "all counts are zero");
 		goto out;
 	}
 	rc = render_output(f, &c);

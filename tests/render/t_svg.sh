@@ -47,6 +47,12 @@ expect_exit 2 "$FLAMER" svg --bgcolors '#12' "$fx/basic.folded"
 expect_exit 2 "$FLAMER" svg --sort size "$fx/basic.folded"
 expect_exit 2 "$FLAMER" svg --bogus "$fx/basic.folded"
 expect_exit 2 "$FLAMER" diff "$fx/before.folded"
+printf 'a 1e308\nb 1e308\n' >"$T/inf.folded"
+expect_exit 1 "$FLAMER" svg "$T/inf.folded"
+expect_grep 'beyond the range' "$T/stderr"
+printf 'a 0\n' >"$T/zero.folded"
+expect_exit 1 "$FLAMER" svg "$T/zero.folded"
+expect_exit 1 "$FLAMER" diff "$T/zero.folded" "$fx/after.folded"
 expect_exit 0 "$FLAMER" svg --help
 expect_grep 'minwidth PX' "$T/stdout"
 
