@@ -273,19 +273,36 @@ static int match_frame(const char *s, size_t n, struct frame_line *fl)
 
 static int is_kernel_mod(const char *m, size_t n)
 {
-	if (memmem_c(m, n, "unknown"))
+	if (!((n > 0 && m[0] == '[') ||
+	      (n >= 7 && !memcmp(m + n - 7, "vmlinux", 7))))
 		return 0;
-	return (n > 0 && m[0] == '[') ||
-	       (n >= 7 && !memcmp(m + n - 7, "vmlinux", 7));
+	return !memmem_c(m, n, "unknown");
+}
+
+/* The first "a" "b" pair in s[0..n), or NULL; cheaper than memmem for the
+ * two-byte needles of the hot path. */
+static const char *find2(const char *s, size_t n, char a, char b)
+{
+	const char *end = s + n, *p = s;
+
+	while (p + 1 < end && (p = memchr(p, a, (size_t)(end - p - 1)))) {
+		if (p[1] == b)
+			return p;
+		p++;
+	}
+	return NULL;
 }
 
 /* Drops everything from the first "(" not opening "(anonymous namespace)",
  * unless the name looks like a Go method ("pkg.(*T).M"). */
 static size_t tidy_parens(char *s, size_t n)
 {
-	const char *dp = memmem_c(s, n, ".(");
+	const char *dp;
 
-	if (dp && memmem_c(dp + 2, n - (size_t)(dp + 2 - s), ")."))
+	if (!memchr(s, '(', n))
+		return n;
+	dp = find2(s, n, '.', '(');
+	if (dp && find2(dp + 2, n - (size_t)(dp + 2 - s), ')', '.'))
 		return n;
 	for (size_t i = 0; i < n; i++) {
 		static const char anon[] = "anonymous namespace)";
@@ -300,20 +317,23 @@ static size_t tidy_parens(char *s, size_t n)
 	return n;
 }
 
-/* The name tidying of stackcollapse-perf.pl, on fb[start..]. Returns the
+/* The name tidying of stackcollapse-perf.pl, on fb[start..]: ";" -> ":",
+ * parameter lists cut, quotes deleted, Java's "L" prefix dropped.  The cut
+ * does not depend on ";" or quotes, so one pass does the rest.  Returns the
  * new length of the frame. */
 static size_t tidy(struct perfscript *p, size_t start, size_t n)
 {
 	char *s = p->fb + start;
 	size_t o = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == ';')
-			s[i] = ':';
 	n = tidy_parens(s, n);
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != '"' && s[i] != '\'')
-			s[o++] = s[i];
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '"' || c == '\'')
+			continue;
+		s[o++] = c == ';' ? ':' : c;
+	}
 	n = o;
 	if (p->is_java && n > 0 && s[0] == 'L' && memchr(s, '/', n)) {
 		memmove(s, s + 1, n - 1);
@@ -415,7 +435,7 @@ static int frame_line(struct perfscript *p, const struct frame_line *fl)
 	while (n >= 2 && s[n - 2] == '-' && s[n - 1] == '>')
 		n -= 2;
 	for (size_t i = 0; i < n;) {
-		const char *arrow = memmem_c(s + i, n - i, "->");
+		const char *arrow = find2(s + i, n - i, '-', '>');
 		size_t end = arrow ? (size_t)(arrow - s) : n;
 		int err = add_element(p, s + i, end - i, fl, &idx);
 
