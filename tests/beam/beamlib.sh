@@ -40,3 +40,42 @@ map_last_byte() {
 	set -- $line
 	printf '0x%x\n' $(($1 + 0x$2 - 1))
 }
+
+# --- end-to-end recording helpers (t_record_*.sh) ---
+
+beam_require_erl() {
+	command -v erl >/dev/null && command -v erlc >/dev/null || skip "erl/erlc not installed (erlang-base)"
+}
+
+# beam_record [--no-perf-map] WORKLOAD SECONDS [RECORD OPTIONS...] : starts
+# the sample VM, lets it warm up, records it by pid for SECONDS at 499 Hz
+# into $T/rec (stderr in $T/rec.err), and folds it with --tid into
+# $T/tid.folded.  Skips when perf_event_open is not permitted.
+beam_record() {
+	local opt= rc
+	[ "$1" = --no-perf-map ] && { opt=$1; shift; }
+	local workload=$1 secs=$2
+	shift 2
+	beam_start $opt "$workload" $((secs + 25))
+	sleep 1
+	"$FLAMER" record -F 499 -p "$BEAM_PID" -d "$secs" -o "$T/rec" "$@" 2>"$T/rec.err"
+	rc=$?
+	[ "$rc" -eq 4 ] && skip "perf_event_open not permitted: $(head -c 300 "$T/rec.err")"
+	[ "$rc" -eq 0 ] || fail "flamer record exited $rc: $(head -c 800 "$T/rec.err")"
+	"$FLAMER" collapse --tid -q "$T/rec" >"$T/tid.folded" || fail "flamer collapse --tid failed"
+	[ -s "$T/tid.folded" ] || fail "no samples recorded: $(cat "$T/rec.err")"
+}
+
+# busiest_thread FOLDED REGEX : the "procname-PID/TID" root (from --tid
+# output) whose samples match REGEX most often; empty if none match.
+busiest_thread() {
+	awk -v re="$2" '{ n = $NF; $NF = ""; if ($0 ~ re) { split($0, f, ";"); s[f[1]] += n } }
+		END { for (t in s) if (s[t] > best) { best = s[t]; b = t } if (best) print b }' "$1"
+}
+
+# thread_lines FOLDED ROOT : the lines of one thread (ROOT as printed by
+# busiest_thread), on stdout.
+thread_lines() { awk -v r="$2;" 'index($0, r) == 1' "$1"; }
+
+# show_top FOLDED : the heaviest stacks, for failure logs.
+show_top() { awk '{ print $NF "\t" substr($0, 1, 400) }' "$1" | sort -rn | head -n 12; }
