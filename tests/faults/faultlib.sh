@@ -1,0 +1,49 @@
+# faultlib.sh - helpers for the fault tests (sourced after tests/lib.sh).
+
+# build_recdump: compiles tests/faults/recdump.c against $BUILD's objects
+# into $T/recdump (with the sanitizers when $BUILD was built with them).
+build_recdump() {
+	local flags="-O1 -g -std=gnu11 -D_GNU_SOURCE -Wall"
+	nm "$BUILD/common/error.o" 2>/dev/null | grep -q __asan &&
+		flags="$flags -fsanitize=address,undefined"
+	[ -f "$BUILD/collapse/recreader.o" ] || skip "no objects in $BUILD"
+	${CC:-cc} $flags -o "$T/recdump" tests/faults/recdump.c \
+		"$BUILD/collapse/recreader.o" "$BUILD"/common/*.o \
+		$(pkg-config --libs libzstd 2>/dev/null || echo -lzstd) -lm ||
+		fail "cannot build recdump"
+}
+
+# field NAME FILE: the value of "NAME value" in a recdump output
+field() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
+
+# summary_field WHAT FILE: N from the recorder's summary line
+# "flamer: N samples, N threads, N lost, ..."
+summary_field() {
+	sed -nE "s/^flamer: ([0-9]+) samples, ([0-9]+) threads, ([0-9]+) lost.*/\\1 \\2 \\3/p" "$2" |
+		awk -v w="$1" '{ print (w == "samples" ? $1 : w == "threads" ? $2 : $3) }'
+}
+
+# check_recording DATA STDERR: the recording reads to a clean END and the
+# summary on STDERR matches it (samples, threads, lost); leaves the dump
+# in $T/dump
+check_recording() {
+	"$T/recdump" "$1" >"$T/dump" || fail "recdump $1: $(cat "$T/dump")"
+	cat "$T/dump"
+	[ "$(field error "$T/dump")" = 0 ] || fail "$1 does not read cleanly: $(grep error "$T/dump")"
+	[ "$(field end "$T/dump")" = 1 ] || fail "$1 has no END record"
+	local s t l
+	s=$(summary_field samples "$2"); t=$(summary_field threads "$2"); l=$(summary_field lost "$2")
+	[ -n "$s" ] || fail "no summary line in: $(cat "$2")"
+	[ "$s" = "$(field samples "$T/dump")" ] || fail "summary says $s samples, recording has $(field samples "$T/dump")"
+	[ "$s" = "$(field end_samples "$T/dump")" ] || fail "summary says $s samples, END says $(field end_samples "$T/dump")"
+	[ "$t" = "$(field end_threads "$T/dump")" ] || fail "summary says $t threads, END says $(field end_threads "$T/dump")"
+	[ "$t" = "$(field tids "$T/dump")" ] || fail "summary says $t threads, samples come from $(field tids "$T/dump")"
+	[ "$l" = "$(field lost "$T/dump")" ] || fail "summary says $l lost, LOST records say $(field lost "$T/dump")"
+	[ "$l" = "$(field end_lost "$T/dump")" ] || fail "summary says $l lost, END says $(field end_lost "$T/dump")"
+}
+
+# wait_file FILE: wait up to 5 s for FILE to be non-empty
+wait_file() {
+	for _ in $(seq 50); do [ -s "$1" ] && return 0; sleep 0.1; done
+	fail "$1 never appeared"
+}
