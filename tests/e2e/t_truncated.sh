@@ -1,0 +1,20 @@
+# When the stack copy is too small to reach the root, a sample keeps what
+# was unwound and ends in [truncated] instead of inventing frames
+# (samples/c/deep.c: 20 frames of about 150 bytes each).
+. tests/e2e/e2elib.sh
+need_sample deep-nofp
+
+# the default copy (8 KiB) holds the whole stack
+record "$T/full.data" -- "$SAMPLES/deep-nofp" -d 2
+fold "$T/full.data"
+f="$T/full.data.folded"
+chain_share "$f" ';deep_leaf[; ]' "${MAIN}$(printf 'recurse;%.0s' $(seq 20))deep_leaf[; ]" 95 100
+expect_no_grep '\[truncated\]' "$f"
+
+# 256 bytes hold two or three frames: the rest is cut and marked
+record "$T/cut.data" --stack-size 256 -- "$SAMPLES/deep-nofp" -d 2
+fold "$T/cut.data"
+f="$T/cut.data.folded"
+chain_share "$f" ';deep_leaf[; ]' '^deep-nofp;\[truncated\];(recurse;)+deep_leaf[; ]' 95 100
+expect_no_grep ';main;' "$f"
+expect_grep 'stacks could not be unwound' "$T/cut.data.err"
