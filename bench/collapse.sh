@@ -61,7 +61,7 @@ if [ -n "${FLAMEGRAPH_DIR:-}" ] && [ -f "$FLAMEGRAPH_DIR/stackcollapse-perf.pl" 
 	t1=$(now)
 	t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 	echo "stackcollapse-perf.pl:  $(rate "$t" "$sbytes" "$ssamples")  (1/8 slice)"
-	"$FLAMER" collapse -q --input perf "$slice" >"$work/flamer-slice.folded"
+	"$FLAMER" collapse -q --input perf "$slice" >"$work/flamer-slice.folded" 2>/dev/null
 	if cmp -s "$work/perl.folded" "$work/flamer-slice.folded"; then
 		echo "outputs on the slice: identical"
 	else
