@@ -462,13 +462,23 @@ int session_finish(struct session *s, int run_err)
 	if (!err)
 		err = recwriter_flush(s->w);
 	bytes = recwriter_bytes(s->w);
-	if (err) {
+	if (err && recwriter_samples_written(s->w) == 0) {
+		/* nothing worth keeping: leave any previous file alone */
+		fl_error(outfile_path(s->out), "write failed: %s; no sample "
+			 "was written, the file is left as it was",
+			 flamer_strerror(err));
+		outfile_abort(s->out);
+		code = FLAMER_EXIT_FAIL;
+	} else if (err) {
 		/* keep what was written: every whole block is readable */
 		fl_error(outfile_path(s->out), "write failed: %s; recording "
 			 "stopped, what was written is kept",
 			 flamer_strerror(err));
-		outfile_keep(s->out);
-		code = FLAMER_EXIT_PARTIAL;
+		err = outfile_keep(s->out);
+		if (err)
+			fl_error(outfile_path(s->out), "cannot keep it: %s",
+				 flamer_strerror(err));
+		code = err ? FLAMER_EXIT_FAIL : FLAMER_EXIT_PARTIAL;
 		snprintf(kept, sizeof kept, " (it holds the first %llu samples)",
 			 (unsigned long long)recwriter_samples_written(s->w));
 	} else {
