@@ -40,8 +40,10 @@ SAMPLE_SRCS := $(sort $(wildcard samples/c/*.c))
 
 all: flamer
 
+# cp + mv: replacing a binary that a running test uses is fine, writing
+# into it is not ("Text file busy")
 flamer: $(BUILD)/flamer
-	cp $< $@
+	cp $< $@.new && mv -f $@.new $@
 
 $(BUILD)/flamer: $(BUILD)/main.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -82,6 +82,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 	int c;
 
 	optind = 1;
+	opterr = 0; /* one line of our own instead of getopt's message */
 	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'I':
@@ -131,7 +132,14 @@ static int parse_args(int argc, char **argv, struct env *env)
 			fputs(usage, stdout);
 			return 1;
 		default:
-			fputs(usage, stderr);
+			if (optopt && optopt < 256)
+				fl_error("collapse", "unknown or incomplete option "
+					 "'-%c' (try 'flamer collapse --help')",
+					 optopt);
+			else
+				fl_error("collapse", "unknown or incomplete option "
+					 "'%s' (try 'flamer collapse --help')",
+					 argv[optind - 1]);
 			return -1;
 		}
 	}
