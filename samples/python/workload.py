@@ -78,16 +78,16 @@ def spinner_main():
 
 def run(seconds):
     worker = Worker()
-    data = bytes(range(256)) * 2000
-    values = list(range(20000))
+    data = bytes(range(256)) * 8000
+    values = list(range(100000))
     fd = os.open(os.devnull, os.O_WRONLY)
     block = b"x" * 256
     deadline = time.time() + seconds
     while time.time() < deadline:
-        worker.work(60000)
+        worker.work(150000)
         native_part(data)
         sort_part(values)
-        syscall_part(fd, block, 2000)
+        syscall_part(fd, block, 20000)
     os.close(fd)
 
 

@@ -59,6 +59,11 @@ struct tid_entry {
 			       searched again */
 };
 
+struct rawframe {
+	uint64_t code, instr;
+	int entry;
+};
+
 struct pywalker {
 	pid_t pid;
 	struct pylayout l;
@@ -66,6 +71,7 @@ struct pywalker {
 	char *source;
 	struct intern *names;
 	struct code_entry *codes;
+	struct rawframe *raw; /* MAX_FRAMES frames of the current walk */
 	struct tid_entry tids[TID_SLOTS];
 	size_t lt_bytes;      /* bytes held by line tables */
 	int pthread_tid_off;  /* offset of the tid in struct pthread, -1 */
@@ -570,11 +576,6 @@ static int find_tstate(struct pywalker *w, pid_t tid, unsigned char *ts)
 
 /* ---- frames ---- */
 
-struct rawframe {
-	uint64_t code, instr;
-	int entry;
-};
-
 static int current_frame(struct pywalker *w, const unsigned char *ts,
 			 uint64_t *frame)
 {
@@ -696,40 +697,43 @@ static int name_frames(struct pywalker *w, const struct rawframe *raw,
 	return 0;
 }
 
-int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
-		   struct pyframe *out, size_t max, size_t *n)
+static int walk_once(struct pywalker *w, pid_t tid, int with_lines,
+		     struct pyframe *out, size_t max, size_t *n)
 {
 	unsigned char ts[512];
-	struct rawframe *raw = NULL;
 	uint64_t frame;
 	size_t nraw = 0;
 	int err, found, walk_err;
 
 	*n = 0;
 	found = find_tstate(w, tid, ts);
-	if (found <= 0) {
-		err = found == -ESRCH || found == -ENOMEM ? found :
-		      found < 0 ? -FE_BAD_MEMORY : 0;
-		goto out;
-	}
+	if (found <= 0)
+		return found == -ESRCH || found == -ENOMEM ? found :
+		       found < 0 ? -FE_BAD_MEMORY : 0;
 	err = current_frame(w, ts, &frame);
 	if (err || !frame)
-		goto out;
+		return err;
+	walk_err = walk_frames(w, frame, w->raw, max, &nraw);
+	err = name_frames(w, w->raw, nraw, with_lines, out, n);
+	return err ? err : walk_err;
+}
+
+int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
+		   struct pyframe *out, size_t max, size_t *n)
+{
+	int err;
+
 	if (max > MAX_FRAMES)
 		max = MAX_FRAMES;
-	raw = calloc(max + 1, sizeof *raw);
-	if (!raw) {
-		err = -ENOMEM;
-		goto out;
+	/* The target runs on: a frame popped while it was read gives
+	 * inconsistent memory; a second walk usually sees a settled stack. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		err = walk_once(w, tid, with_lines, out, max, n);
+		if (err == -EFAULT)
+			err = -FE_BAD_MEMORY;
+		if (err != -FE_BAD_MEMORY)
+			break;
 	}
-	walk_err = walk_frames(w, frame, raw, max, &nraw);
-	err = name_frames(w, raw, nraw, with_lines, out, n);
-	if (!err)
-		err = walk_err;
-out:
-	free(raw);
-	if (err == -FE_BAD_MEMORY || err == -EFAULT)
-		err = -FE_BAD_MEMORY;
 	return err;
 }
 
@@ -830,7 +834,8 @@ int pywalker_new_flags(pid_t pid, unsigned flags, struct pywalker **out)
 	}
 	w->names = intern_new();
 	w->codes = calloc(CODE_SLOTS, sizeof *w->codes);
-	if (!w->names || !w->codes) {
+	w->raw = calloc(MAX_FRAMES, sizeof *w->raw);
+	if (!w->names || !w->codes || !w->raw) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -862,7 +867,8 @@ int pywalker_new_fake(int pid, int minor, uint64_t runtime,
 	compute_spans(w);
 	w->names = intern_new();
 	w->codes = calloc(CODE_SLOTS, sizeof *w->codes);
-	if (!w->source || !w->names || !w->codes) {
+	w->raw = calloc(MAX_FRAMES, sizeof *w->raw);
+	if (!w->source || !w->names || !w->codes || !w->raw) {
 		pywalker_free(w);
 		return -ENOMEM;
 	}
@@ -883,6 +889,7 @@ void pywalker_free(struct pywalker *w)
 		for (size_t i = 0; i < CODE_SLOTS; i++)
 			free(w->codes[i].lt);
 	free(w->codes);
+	free(w->raw);
 	intern_free(w->names);
 	free(w->source);
 	free(w);
