@@ -75,6 +75,10 @@ struct pyframe {
  * popped under the reader, a pointer that does not point to what it should):
  * out[0..*n) still holds the frames read before that point, and the caller
  * appends "[invalid]".  -ESRCH when the process is gone.  -ENOMEM.
+ * A walk that meets inconsistent memory is retried once before
+ * -FE_BAD_MEMORY is returned (the target keeps running while it is read).
+ * Cost with warm caches: a few process_vm_readv calls (thread state, frame
+ * stack pages on 3.11+ or one per frame before, one batched code check).
  * Never crashes or loops on garbage memory: every read is bounded and
  * checked, strings are capped, walks have a frame and thread limit. */
 int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
