@@ -52,7 +52,7 @@ beam_require_erl() {
 # into $T/rec (stderr in $T/rec.err), and folds it with --tid into
 # $T/tid.folded.  Skips when perf_event_open is not permitted.
 beam_record() {
-	local opt= rc
+	local opt="" rc
 	[ "$1" = --no-perf-map ] && { opt=$1; shift; }
 	local workload=$1 secs=$2
 	shift 2
