@@ -99,8 +99,7 @@ static void detect_jit(struct session *s, struct proc *p)
 		char advice[512];
 
 		beam_advice(advice, sizeof advice);
-		fl_warn("record", "pid %d is an Erlang VM without a perf map: %s",
-			(int)p->pid, advice);
+		fl_warn("record", "pid %d: %s", (int)p->pid, advice);
 	}
 }
 

@@ -122,8 +122,13 @@ static Dwfl_Module *find_module(struct addrspace *as, uint64_t addr)
 
 	if (!as->dwfl && addrspace_build_dwfl(as))
 		return NULL;
+	/* dwfl_addrmodule may answer for an address just past a module's
+	 * end (seen: anonymous JIT pages a few pages above libstdc++), so
+	 * only addresses inside a file mapping are asked about */
+	if (!addrspace_find_map(as, addr))
+		return NULL;
 	mod = dwfl_addrmodule(as->dwfl, addr);
-	if (!mod && as->dirty && addrspace_find_map(as, addr)) {
+	if (!mod && as->dirty) {
 		/* mapped since we built the module list (dlopen) */
 		if (addrspace_build_dwfl(as))
 			return NULL;

@@ -22,7 +22,8 @@ static int in_jit(struct addrspace *as, uint64_t pc, enum frame_kind *kind)
 	const char *name;
 	enum frame_kind k;
 
-	if (!as->jit || (as->dwfl && dwfl_addrmodule(as->dwfl, pc)))
+	/* JIT code is in anonymous memory, never in a file mapping */
+	if (!as->jit || addrspace_find_map(as, pc))
 		return 0;
 	if (as->jit(as->jit_ctx, pc, &name, &k) != 0)
 		return 0;
