@@ -26,7 +26,9 @@
 	X(FE_NO_DEBUGINFO, "no debug information")                          \
 	X(FE_UNSUPPORTED, "unsupported")                                    \
 	X(FE_BAD_MEMORY, "target memory is inconsistent")                   \
-	X(FE_INTERRUPTED, "interrupted")
+	X(FE_INTERRUPTED, "interrupted")                                    \
+	X(FE_FOREIGN_LINK, "is a symbolic link owned by another user; not " \
+			   "followed")
 
 enum flamer_error {
 	FE_BASE_ = 4096, /* above every errno */

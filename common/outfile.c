@@ -1,4 +1,5 @@
 #include "outfile.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,7 +55,7 @@ struct outfile *outfile_open(const char *path, int *err)
 	/* Refuse to write through a symlink someone else owns. */
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
 	    st.st_uid != geteuid()) {
-		*err = -ELOOP;
+		*err = -FE_FOREIGN_LINK;
 		goto fail;
 	}
 	*err = open_tmp(of);

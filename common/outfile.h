@@ -15,7 +15,9 @@
 struct outfile;
 
 /* Returns a new handle (owned by the caller, released by commit or abort) or
- * NULL with *err set to a negative errno. */
+ * NULL with *err set to a negative errno, or -FE_FOREIGN_LINK when path is a
+ * symbolic link owned by another user (never followed).  A link of one's
+ * own is replaced by the new file, not written through. */
 struct outfile *outfile_open(const char *path, int *err);
 
 /* The file descriptor to write to; valid until commit or abort. */
