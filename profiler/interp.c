@@ -129,19 +129,109 @@ static size_t py_runs(const struct pyframe *py, size_t n, size_t *seg_end,
 	return k;
 }
 
-static int py_id(struct session *s, const char *name, uint32_t *id)
+/* Names a thread's stack starts with when unwound to its root: glibc's
+ * _start for the main thread, clone/clone3 for the others. */
+static int is_stack_root(const char *nm)
 {
-	return frames_id(s->frames, FK_PYTHON, name, "", id);
+	static const char *const roots[] = { "_start", "__clone3", "clone3",
+					     "__clone", "clone", "thread_start" };
+
+	for (size_t i = 0; nm && i < sizeof roots / sizeof *roots; i++)
+		if (!strcmp(nm, roots[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether the native user frames ids[nkernel..n) stop short of the root of
+ * the stack: flagged by the unwinder ([truncated] is then ids[n-1]), or
+ * the root-most frame is not where a thread's stack begins (the stack
+ * copy ran out where the unwinder could not tell). */
+static int native_cut(const struct session *s, const uint32_t *ids,
+		      size_t n, size_t nkernel, uint32_t flags)
+{
+	if (flags & REC_SF_TRUNCATED)
+		return 1;
+	return n > nkernel && !is_stack_root(frames_name(s->frames, ids[n - 1]));
+}
+
+struct pymerge {
+	const struct pyframe *py;
+	size_t npy;
+	size_t seg_end[MAX_PY_FRAMES], nseg;
+	uint32_t out[REC_MAX_FRAMES];
+	size_t n;
+};
+
+/* Appends Python frames py[from..to) (leaf first); FK_INVALID for the
+ * "[invalid]" end marker when invalid. */
+static int put_py(struct session *s, struct pymerge *m, size_t from,
+		  size_t to, int invalid)
+{
+	for (size_t j = from; j < to && m->n < REC_MAX_FRAMES; j++) {
+		enum frame_kind k = invalid && j == m->npy - 1 ? FK_INVALID
+							       : FK_PYTHON;
+		int err = frames_id(s->frames, k, m->py[j].name, "", &m->out[m->n]);
+
+		if (err)
+			return err;
+		m->n++;
+	}
+	return 0;
+}
+
+static void put_ids(struct pymerge *m, const uint32_t *ids, size_t from,
+		    size_t to)
+{
+	for (size_t i = from; i < to && m->n < REC_MAX_FRAMES; i++)
+		m->out[m->n++] = ids[i];
+}
+
+/* The merge proper: the native eval frames of ids[nkernel..end) are
+ * replaced, leaf first, by the Python runs, one run per eval frame.  Runs
+ * left over (more runs than eval frames: the native stack was cut short,
+ * so the eval frames it has are the leaf-most ones) go at the root end,
+ * followed by ids[end..n) (the [truncated] marker, if any). */
+static int merge_runs(struct session *s, struct pymerge *m,
+		      const uint32_t *ids, size_t end, size_t n, size_t nkernel)
+{
+	size_t seg = 0, start = 0;
+	int err = 0;
+
+	for (size_t i = nkernel; i < end && !err; i++) {
+		if (!pywalker_is_eval_symbol(frames_name(s->frames, ids[i]))) {
+			put_ids(m, ids, i, i + 1);
+			continue;
+		}
+		err = put_py(s, m, start, m->seg_end[seg], 0);
+		start = m->seg_end[seg++];
+	}
+	if (!err)
+		err = put_py(s, m, start, m->npy, 0);
+	put_ids(m, ids, end, n);
+	return err;
+}
+
+/* Python frames on top of the native ones (all of them, or none with
+ * --python-only); kernel frames stay at the leaf. */
+static int stack_on_top(struct session *s, struct pymerge *m,
+			const uint32_t *ids, size_t n, size_t nkernel,
+			int invalid)
+{
+	int err = put_py(s, m, 0, m->npy, invalid);
+
+	if (!err && !s->opt.python_only)
+		put_ids(m, ids, nkernel, n);
+	return err;
 }
 
 int session_interp_merge(struct session *s, struct proc *p, pid_t tid,
 			 uint32_t *ids, size_t *n, size_t nkernel,
 			 uint32_t *flags)
 {
+	static struct pymerge m; /* large; the recorder is single-threaded */
 	struct pyframe py[MAX_PY_FRAMES + 1];
-	size_t npy = 0, seg_end[MAX_PY_FRAMES], nseg, neval = 0, out = 0;
-	uint32_t merged[REC_MAX_FRAMES];
-	int err, invalid;
+	size_t npy = 0, neval = 0, end = *n;
+	int err, invalid, cut;
 
 	if (!p->py)
 		return 0;
@@ -149,62 +239,39 @@ int session_interp_merge(struct session *s, struct proc *p, pid_t tid,
 	invalid = err == -FE_BAD_MEMORY;
 	if (err && !invalid)
 		return 0; /* the process is going away: keep native frames */
-	if (invalid) {
+	if (invalid)
 		py[npy++] = (struct pyframe){ "[invalid]", 1 };
-		*flags |= REC_SF_PY_INVALID;
-		s->py_invalid++;
-	}
 	if (npy == 0)
 		return 0;
-	for (size_t i = nkernel; i < *n; i++) {
-		const char *nm = frames_name(s->frames, ids[i]);
-
-		neval += nm && pywalker_is_eval_symbol(nm);
-	}
-	nseg = py_runs(py, npy, seg_end, MAX_PY_FRAMES);
+	for (size_t i = nkernel; i < *n; i++)
+		neval += pywalker_is_eval_symbol(frames_name(s->frames, ids[i]));
+	m.py = py;
+	m.npy = npy;
+	m.nseg = py_runs(py, npy, m.seg_end, MAX_PY_FRAMES);
 	/* kernel frames stay at the leaf */
-	memcpy(merged, ids, nkernel * sizeof *ids);
-	out = nkernel;
-	if (s->opt.python_only || invalid || neval != nseg) {
-		/* Python frames on top of the native ones (all of them, or
-		 * none with --python-only) */
-		for (size_t j = 0; j < npy && out < REC_MAX_FRAMES; j++) {
-			uint32_t id;
-			enum frame_kind k = invalid && j == npy - 1 ? FK_INVALID
-								    : FK_PYTHON;
-
-			err = frames_id(s->frames, k, py[j].name, "", &id);
-			if (err)
-				return err;
-			merged[out++] = id;
-		}
-		if (!s->opt.python_only) {
-			for (size_t i = nkernel; i < *n && out < REC_MAX_FRAMES; i++)
-				merged[out++] = ids[i];
-			*flags |= REC_SF_PY_AMBIGUOUS;
-			s->py_ambiguous++;
-		}
-	} else {
-		size_t seg = 0, start = 0;
-
-		for (size_t i = nkernel; i < *n && out < REC_MAX_FRAMES; i++) {
-			const char *nm = frames_name(s->frames, ids[i]);
-
-			if (!(nm && pywalker_is_eval_symbol(nm))) {
-				merged[out++] = ids[i];
-				continue;
-			}
-			for (size_t j = start; j < seg_end[seg] && out < REC_MAX_FRAMES; j++) {
-				err = py_id(s, py[j].name, &merged[out]);
-				if (err)
-					return err;
-				out++;
-			}
-			start = seg_end[seg++];
-		}
+	memcpy(m.out, ids, nkernel * sizeof *ids);
+	m.n = nkernel;
+	cut = native_cut(s, ids, *n, nkernel, *flags);
+	if ((*flags & REC_SF_TRUNCATED) && *n > nkernel)
+		end = *n - 1; /* [truncated] stays at the root */
+	if (invalid) {
+		*flags |= REC_SF_PY_INVALID;
+		s->py_invalid++;
+		err = stack_on_top(s, &m, ids, *n, nkernel, 1);
+	} else if (s->opt.python_only) {
 		s->py_merged++;
+		err = stack_on_top(s, &m, ids, *n, nkernel, 0);
+	} else if (neval == m.nseg || (cut && neval < m.nseg)) {
+		s->py_merged++;
+		err = merge_runs(s, &m, ids, end, *n, nkernel);
+	} else {
+		*flags |= REC_SF_PY_AMBIGUOUS;
+		s->py_ambiguous++;
+		err = stack_on_top(s, &m, ids, *n, nkernel, 0);
 	}
-	memcpy(ids, merged, out * sizeof *ids);
-	*n = out;
+	if (err)
+		return err;
+	memcpy(ids, m.out, m.n * sizeof *ids);
+	*n = m.n;
 	return 0;
 }

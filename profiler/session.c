@@ -501,6 +501,13 @@ int session_finish(struct session *s, int run_err)
 		fprintf(stderr, "flamer: %llu stacks could not be unwound to "
 				"their root and end in [truncated]\n",
 			(unsigned long long)s->truncated);
+	if ((s->py_merged || s->py_ambiguous || s->py_invalid) && !fl_quiet)
+		fprintf(stderr, "flamer: Python stacks: %llu merged, %llu "
+				"ambiguous (Python frames on top), %llu "
+				"[invalid]\n",
+			(unsigned long long)s->py_merged,
+			(unsigned long long)s->py_ambiguous,
+			(unsigned long long)s->py_invalid);
 	session_free(s);
 	return code;
 }
