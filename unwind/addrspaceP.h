@@ -26,11 +26,16 @@ struct addrspace {
 	char namebuf2[1024];  /* demangled C++ names */
 	const struct stack_snapshot *snap; /* during addrspace_unwind */
 	uint64_t stack_base;  /* address of snap->stack[0] (the sampled rsp) */
+	int read_failed;      /* the unwinder asked for memory it could not have */
 	char *root;           /* "/proc/PID/root" when the target's root differs */
 };
 
 /* Builds (or rebuilds) the Dwfl from the mappings. 0 or negative. */
 int addrspace_build_dwfl(struct addrspace *as);
+
+/* Whether the module list must be rebuilt before looking up addr: not
+ * built yet, or new mappings since and addr's module is not its file. */
+int addrspace_module_stale(struct addrspace *as, uint64_t addr);
 
 /* The mapping containing addr, or NULL. */
 const struct mapping *addrspace_find_map(const struct addrspace *as,

@@ -54,12 +54,21 @@ static uint64_t fake_ino(const char *path)
 
 /* Writes the mappings in /proc/PID/maps form for
  * dwfl_linux_proc_maps_report. */
+static int has_exec_mapping(const struct addrspace *as, const char *path)
+{
+	for (size_t i = 0; i < as->nmaps; i++)
+		if ((as->maps[i].prot & PROT_EXEC) && !strcmp(as->maps[i].path, path))
+			return 1;
+	return 0;
+}
+
 static int write_maps(const struct addrspace *as, FILE *f)
 {
 	for (size_t i = 0; i < as->nmaps; i++) {
 		const struct mapping *m = &as->maps[i];
 
-		if (strstr(m->path, " (deleted)") || !strncmp(m->path, "/memfd:", 7) ||
+		/* data files (ld.so.cache, locale archives) are no modules */
+		if (!has_exec_mapping(as, m->path) ||strstr(m->path, " (deleted)") || !strncmp(m->path, "/memfd:", 7) ||
 		    !strncmp(m->path, "/dev/", 5))
 			continue;
 		fprintf(f, "%" PRIx64 "-%" PRIx64 " %c%c%cp %08" PRIx64
@@ -116,25 +125,36 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+int addrspace_module_stale(struct addrspace *as, uint64_t addr)
+{
+	const struct mapping *m = addrspace_find_map(as, addr);
+	Dwfl_Module *mod;
+	const char *name;
+	size_t rl = as->root ? strlen(as->root) : 0;
+
+	if (!as->dwfl)
+		return 1;
+	if (!as->dirty || !m)
+		return 0;
+	/* mapped since the module list was built (dlopen), or at an address
+	 * another file had before */
+	mod = dwfl_addrmodule(as->dwfl, addr);
+	name = mod ? dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL,
+				      NULL) : NULL;
+	return !name || strncmp(name, as->root ? as->root : "", rl) != 0 ||
+	       strcmp(name + rl, m->path) != 0;
+}
+
 static Dwfl_Module *find_module(struct addrspace *as, uint64_t addr)
 {
-	Dwfl_Module *mod;
-
-	if (!as->dwfl && addrspace_build_dwfl(as))
-		return NULL;
 	/* dwfl_addrmodule may answer for an address just past a module's
 	 * end (seen: anonymous JIT pages a few pages above libstdc++), so
 	 * only addresses inside a file mapping are asked about */
 	if (!addrspace_find_map(as, addr))
 		return NULL;
-	mod = dwfl_addrmodule(as->dwfl, addr);
-	if (!mod && as->dirty) {
-		/* mapped since we built the module list (dlopen) */
-		if (addrspace_build_dwfl(as))
-			return NULL;
-		mod = dwfl_addrmodule(as->dwfl, addr);
-	}
-	return mod;
+	if (addrspace_module_stale(as, addr) && addrspace_build_dwfl(as))
+		return NULL;
+	return dwfl_addrmodule(as->dwfl, addr);
 }
 
 static void unknown(struct addrspace *as, uint64_t addr, const char *module,

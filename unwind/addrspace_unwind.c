@@ -68,6 +68,9 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 		    (ssize_t)sizeof *result)
 			return true;
 	}
+	/* libdwfl takes an unreadable return address for the end of the
+	 * stack: remember that this end was not a real one */
+	as->read_failed = 1;
 	return false;
 }
 
@@ -210,7 +213,7 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 	*n = 0;
 	if (!max)
 		return 1;
-	if (!as->dwfl || (as->dirty && !dwfl_addrmodule(as->dwfl, snap->regs[16]))) {
+	if (addrspace_module_stale(as, snap->regs[16])) {
 		rc = addrspace_build_dwfl(as);
 		if (rc)
 			return rc;
@@ -227,7 +230,10 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 	}
 	as->snap = snap;
 	as->stack_base = snap->regs[7];
+	as->read_failed = 0;
 	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w);
+	if (as->read_failed && !w.jit)
+		rc = 1;
 	if (w.jit && !w.full) {
 		rc = jit_walk(as, &w);
 		if (rc == 0 && w.n < w.max)
