@@ -1,4 +1,5 @@
 #include "fold.h"
+#include "../common/vec.h"
 #include "../common/intern.h"
 
 #include <errno.h>
@@ -42,30 +43,13 @@ void fold_free(struct fold *f)
 	free(f);
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 256;
-	void *nb;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	nb = realloc(*buf, n * elem);
-	if (!nb)
-		return -ENOMEM;
-	*buf = nb;
-	*cap = n;
-	return 0;
-}
-
 int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 	     double weight)
 {
 	int64_t id;
 	size_t old;
 
-	if (grow((void **)&f->key, &f->kcap, len + 4, 1))
+	if (vec_reserve((void **)&f->key, &f->kcap, len + 4, 1))
 		return -ENOMEM;
 	memcpy(f->key, &group, 4);
 	memcpy(f->key + 4, stack, len);
@@ -74,7 +58,7 @@ int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 	if (id < 0)
 		return (int)id;
 	if ((size_t)id >= old) {
-		if (grow((void **)&f->weights, &f->wcap, (size_t)id + 1,
+		if (vec_reserve((void **)&f->weights, &f->wcap, (size_t)id + 1,
 			 sizeof *f->weights))
 			return -ENOMEM;
 		f->weights[id] = 0;

@@ -1,4 +1,5 @@
 #include "recfold.h"
+#include "../common/vec.h"
 #include "../common/error.h"
 #include "../common/intern.h"
 
@@ -83,30 +84,13 @@ struct rf {
 	int64_t from_ns, to_ns;
 };
 
-static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 256;
-	void *nb;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	nb = realloc(*buf, n * elem);
-	if (!nb)
-		return -ENOMEM;
-	*buf = nb;
-	*cap = n;
-	return 0;
-}
-
 /* Interns s with ";" -> ":", control bytes -> "?", and an optional suffix. */
 static int64_t add_name(struct rf *rf, const char *s, size_t n,
 			const char *suffix, int spaces)
 {
 	size_t sl = strlen(suffix);
 
-	if (reserve((void **)&rf->text, &rf->tcap, n + sl + 1, 1))
+	if (vec_reserve((void **)&rf->text, &rf->tcap, n + sl + 1, 1))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -152,7 +136,7 @@ static int on_frame(struct rf *rf, const struct rec_record *rec)
 	}
 	if (id < 0)
 		return (int)id;
-	if (reserve((void **)&rf->frames, &rf->fcap, rf->nframes + 1,
+	if (vec_reserve((void **)&rf->frames, &rf->fcap, rf->nframes + 1,
 		    sizeof *rf->frames))
 		return -ENOMEM;
 	rf->frames[rf->nframes].name = (uint32_t)id;
@@ -187,7 +171,7 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	if (id < 0)
 		return (int)id;
 	if ((size_t)id >= old) {
-		if (reserve((void **)&rf->weights, &rf->wcap, (size_t)id + 1,
+		if (vec_reserve((void **)&rf->weights, &rf->wcap, (size_t)id + 1,
 			    sizeof *rf->weights))
 			return -ENOMEM;
 		rf->weights[id] = 0;
@@ -250,7 +234,7 @@ static int append(struct rf *rf, size_t *len, const char *fmt, ...)
 			return -EINVAL;
 		if ((size_t)n < room)
 			break;
-		if (reserve((void **)&rf->text, &rf->tcap, *len + (size_t)n + 1, 1))
+		if (vec_reserve((void **)&rf->text, &rf->tcap, *len + (size_t)n + 1, 1))
 			return -ENOMEM;
 	}
 	*len += (size_t)n;
@@ -352,7 +336,7 @@ int recfold_run(struct recreader *r, struct fold *f,
 	rf.from_ns = o->has_from ? (int64_t)llround(o->from * 1e9) : 0;
 	rf.to_ns = o->has_to ? (int64_t)llround(o->to * 1e9) : -1;
 	if (!rf.names || !rf.keys || !rf.kbuf ||
-	    reserve((void **)&rf.text, &rf.tcap, 4096, 1)) {
+	    vec_reserve((void **)&rf.text, &rf.tcap, 4096, 1)) {
 		err = -ENOMEM;
 		goto out;
 	}

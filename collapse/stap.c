@@ -1,4 +1,5 @@
 #include "stap.h"
+#include "../common/vec.h"
 #include "linebuf.h"
 
 #include <errno.h>
@@ -29,23 +30,6 @@ static int is_ws(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 256;
-	void *nb;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	nb = realloc(*buf, n * elem);
-	if (!nb)
-		return -ENOMEM;
-	*buf = nb;
-	*cap = n;
-	return 0;
-}
-
 static void reset(struct stap *p)
 {
 	p->fb_len = 0;
@@ -71,7 +55,7 @@ static int end_stack(struct stap *p, const char *s, size_t n)
 	}
 	for (size_t i = 0; i < p->nfr; i++)
 		len += p->fr[i].len + 1;
-	if (reserve((void **)&p->key, &p->key_cap, len + 1, 1))
+	if (vec_reserve((void **)&p->key, &p->key_cap, len + 1, 1))
 		return -ENOMEM;
 	len = 0;
 	for (size_t i = p->nfr; i-- > 0;) {
@@ -88,7 +72,7 @@ static int end_stack(struct stap *p, const char *s, size_t n)
 
 static int add_text(struct stap *p, const char *s, size_t n)
 {
-	if (reserve((void **)&p->fb, &p->fb_cap, p->fb_len + n + 1, 1))
+	if (vec_reserve((void **)&p->fb, &p->fb_cap, p->fb_len + n + 1, 1))
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		p->fb[p->fb_len + i] = s[i] == ';' ? ':' : s[i];
@@ -183,7 +167,7 @@ static int frame_line(struct stap *p, const char *s, size_t n)
 		p->fb_len = start;
 		return 0;
 	}
-	if (reserve((void **)&p->fr, &p->fr_cap, p->nfr + 1, sizeof *p->fr))
+	if (vec_reserve((void **)&p->fr, &p->fr_cap, p->nfr + 1, sizeof *p->fr))
 		return -ENOMEM;
 	p->fr[p->nfr].off = start;
 	p->fr[p->nfr].len = p->fb_len - start;
