@@ -2,11 +2,13 @@
 #
 # A run appends one line to $RUNS (tab-separated):
 #   group config round cpu wall total_cpu rec_cpu rec_wall samples bytes lost
+#   nivcsw
 # cpu/wall/total_cpu come from the workload's own "bench:" line (the timed
 # work only / the whole process), rec_cpu is the recorder's user+sys
 # seconds (bash `times` over a subshell that only waited for it), rec_wall
 # is the wall time of the recorder command, samples/bytes/lost describe its
-# output file.  "-" marks what does not apply.
+# output file, nivcsw is how often the workload was preempted.  "-" marks
+# what does not apply.
 
 now() { date +%s.%N; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a - b }'; }
@@ -180,7 +182,7 @@ report() {
 	END {
 		for (i = 1; i <= NR; i++) {
 			split(row[i], f, "\t"); g = f[1]; c = f[2]; r = f[3]; k = g SUBSEP c
-			if (c == "base") { add(k SUBSEP "cpu", f[4]); continue }
+			if (c == "base") { add(k SUBSEP "cpu", f[4]); add(k SUBSEP "csw", f[12]); continue }
 			if (bcpu[g, r] > 0 && f[4] != "") add(k SUBSEP "slow", f[4] / bcpu[g, r])
 			if (g ~ /^launch/ && bwall[g, r] > 0 && f[8] != "-") add(k SUBSEP "wall", f[8] / bwall[g, r])
 			add(k SUBSEP "rec", f[7])
@@ -188,6 +190,7 @@ report() {
 			if (f[9] > 0 && f[10] != "-") add(k SUBSEP "bps", f[10] / f[9])
 			if (f[4] > 0 && f[9] != "-") add(k SUBSEP "rate", f[9] / f[4])
 			lost[k] += f[11]
+			add(k SUBSEP "csw", f[12])
 		}
 		nsec = split("attach launch dwarf python", sec, " ")
 		title["attach"] = "Native code with frame pointers (samples/bin/bench-fp), recorder attached by pid"
@@ -200,8 +203,8 @@ report() {
 			if (!any) continue
 			lw = sec[q] == "launch"
 			printf "\n## %s\n\n", title[sec[q]]
-			printf "| F (Hz) | recorder | target CPU x |%s recorder CPU (s) | samples | samples/s of target CPU | bytes/sample | lost |\n", lw ? " wall x |" : ""
-			printf "|---|---|---|%s---|---|---|---|---|\n", lw ? "---|" : ""
+			printf "| F (Hz) | recorder | target CPU x |%s recorder CPU (s) | samples | samples/s of target CPU | bytes/sample | lost | target preempted |\n", lw ? " wall x |" : ""
+			printf "|---|---|---|%s---|---|---|---|---|---|\n", lw ? "---|" : ""
 			for (gi = 1; gi <= ng; gi++) {
 				g = grp[gi]
 				if (index(g, sec[q] "-") != 1) continue
@@ -209,20 +212,21 @@ report() {
 				pk = ""
 				for (ci = 1; ci <= nc[g]; ci++) if (cfg[g, ci] ~ /^perf/) pk = g SUBSEP cfg[g, ci]
 				if ((g, "base") in seen)
-					printf "| %s | unprofiled | 1 (CPU %s s) |%s - | - | - | - | - |\n", F, cell(g SUBSEP "base" SUBSEP "cpu", "%.3f"), lw ? " 1 |" : ""
+					printf "| %s | unprofiled | 1 (CPU %s s) |%s - | - | - | - | - | %s |\n", F, cell(g SUBSEP "base" SUBSEP "cpu", "%.3f"), lw ? " 1 |" : "", cell(g SUBSEP "base" SUBSEP "csw", "%.0f")
 				for (ci = 1; ci <= nc[g]; ci++) {
 					c = cfg[g, ci]; k = g SUBSEP c
 					if (c == "base") continue
-					printf "| %s | %s | %s |%s %s | %s | %s | %s | %d |\n", F, label(c),
+					printf "| %s | %s | %s |%s %s | %s | %s | %s | %d | %s |\n", F, label(c),
 						cell(k SUBSEP "slow", "%.3f"), lw ? " " cell(k SUBSEP "wall", "%.2f") " |" : "",
 						cell(k SUBSEP "rec", "%.2f"), cell(k SUBSEP "samples", "%.0f"),
-						cell(k SUBSEP "rate", "%.0f"), bfmt(med(k SUBSEP "bps")), lost[k]
+						cell(k SUBSEP "rate", "%.0f"), bfmt(med(k SUBSEP "bps")), lost[k],
+						cell(k SUBSEP "csw", "%.0f")
 				}
 				if (pk == "") continue
 				for (ci = 1; ci <= nc[g]; ci++) {
 					c = cfg[g, ci]; k = g SUBSEP c
 					if (c !~ /^flamer/) continue
-					printf "| %s | **%s / %s** | %s |%s %s | | | %s | |\n", F, label(c), label(substr(pk, index(pk, SUBSEP) + 1)),
+					printf "| %s | **%s / %s** | %s |%s %s | | | %s | | |\n", F, label(c), label(substr(pk, index(pk, SUBSEP) + 1)),
 						ratio(med(k SUBSEP "slow"), med(pk SUBSEP "slow")),
 						lw ? " " ratio(med(k SUBSEP "wall"), med(pk SUBSEP "wall")) " |" : "",
 						ratio(med(k SUBSEP "rec"), med(pk SUBSEP "rec")),
@@ -234,5 +238,6 @@ report() {
 		print "target CPU x: the workload'"'"'s own CPU time for its fixed work, profiled / unprofiled in the same round."
 		print "recorder CPU: user+sys of the recorder process, start-up to exit (launched: minus the workload'"'"'s CPU)."
 		print "bytes/sample: output file size / samples in it (perf: perf report --stats; flamer: its summary line)."
+		print "target preempted: involuntary context switches of the workload (getrusage ru_nivcsw), e.g. a recorder woken on its CPU."
 	}' "$1"
 }

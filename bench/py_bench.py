@@ -9,9 +9,10 @@ Usage: python3 py_bench.py [-n UNITS] [-w]
             profiler can attach by pid before the timed part starts
 
 Prints one line when done, in the same form as samples/c/bench.c:
-  bench: cpu SECONDS wall SECONDS total_cpu SECONDS units N result HEX
+  bench: cpu SECONDS wall SECONDS total_cpu SECONDS units N nivcsw N result HEX
 """
 import os
+import resource
 import signal
 import sys
 import time
@@ -58,8 +59,10 @@ def main(argv):
     c0, w0 = time.process_time(), time.monotonic()
     x = work(units)
     c1, w1 = time.process_time(), time.monotonic()
-    print("bench: cpu %.6f wall %.6f total_cpu %.6f units %d result %x"
-          % (c1 - c0, w1 - w0, time.process_time(), units, x), flush=True)
+    nivcsw = resource.getrusage(resource.RUSAGE_SELF).ru_nivcsw
+    print("bench: cpu %.6f wall %.6f total_cpu %.6f units %d nivcsw %d result %x"
+          % (c1 - c0, w1 - w0, time.process_time(), units, nivcsw, x),
+          flush=True)
     return 0
 
 

@@ -80,8 +80,8 @@ set_workload() {
 	esac
 }
 
-record_run() { # GROUP CONFIG ROUND cpu wall total rec_cpu rec_wall samples bytes lost
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RUNS"
+record_run() { # GROUP CONFIG ROUND cpu wall total rec_cpu rec_wall samples bytes lost nivcsw
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RUNS"
 }
 
 # run_attach GROUP CONFIG ROUND FREQ : one gated run, recorder attached by pid
@@ -116,7 +116,8 @@ run_attach() {
 		read -r s b l < <(recorder_output "$KIND" "$d/rec.data" "$d/err")
 	fi
 	record_run "$g" "$c" "$r" "$(bench_field cpu "$d/wl")" "$(bench_field wall "$d/wl")" \
-		"$(bench_field total_cpu "$d/wl")" "$rc" "$rw" "$s" "$b" "$l"
+		"$(bench_field total_cpu "$d/wl")" "$rc" "$rw" "$s" "$b" "$l" \
+		"$(bench_field nivcsw "$d/wl")"
 }
 
 # run_launch GROUP CONFIG ROUND FREQ : the recorder launches the workload
@@ -139,7 +140,7 @@ run_launch() {
 		read -r s b l < <(recorder_output "$KIND" "$d/rec.data" "$d/err")
 	fi
 	record_run "$g" "$c" "$r" "$(bench_field cpu "$d/out")" "$(bench_field wall "$d/out")" \
-		"$total" "$rc" "$(sub "$t1" "$t0")" "$s" "$b" "$l"
+		"$total" "$rc" "$(sub "$t1" "$t0")" "$s" "$b" "$l" "$(bench_field nivcsw "$d/out")"
 }
 
 # round MODE GROUP ROUND FREQ CONFIG... : every CONFIG once, rotated by ROUND

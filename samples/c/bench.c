@@ -15,8 +15,9 @@
  *              profiler can attach by pid before the timed part starts
  *
  * Prints one line on stdout when done:
- *   bench: cpu SECONDS wall SECONDS total_cpu SECONDS units N result HEX
- * cpu/wall cover the work only; total_cpu is the whole process (rusage).
+ *   bench: cpu SECONDS wall SECONDS total_cpu SECONDS units N nivcsw N result HEX
+ * cpu/wall cover the work only; total_cpu is the whole process (rusage);
+ * nivcsw counts the times it was preempted (a recorder woken on its CPU).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -87,19 +88,21 @@ static int wait_for_go(void)
 	return sigwait(&set, &sig) == 0 ? 0 : -1;
 }
 
-static double process_cpu(void)
+static double process_cpu(long *nivcsw)
 {
 	struct rusage ru;
 
+	*nivcsw = -1;
 	if (getrusage(RUSAGE_SELF, &ru) != 0)
 		return -1;
+	*nivcsw = ru.ru_nivcsw;
 	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 	       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
 int main(int argc, char **argv)
 {
-	long units = 600;
+	long units = 600, nivcsw;
 	int depth = 28, gate = 0, opt;
 	char *end;
 
@@ -129,8 +132,11 @@ int main(int argc, char **argv)
 	double c1 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	double w1 = clock_seconds(CLOCK_MONOTONIC);
 
-	printf("bench: cpu %.6f wall %.6f total_cpu %.6f units %ld result %lx\n",
-	       c1 - c0, w1 - w0, process_cpu(), units, (unsigned long)sink);
+	double total = process_cpu(&nivcsw);
+
+	printf("bench: cpu %.6f wall %.6f total_cpu %.6f units %ld nivcsw %ld "
+	       "result %lx\n", c1 - c0, w1 - w0, total, units, nivcsw,
+	       (unsigned long)sink);
 	return 0;
 usage:
 	fprintf(stderr, "usage: bench [-n UNITS] [-D DEPTH] [-w]\n");
