@@ -20,6 +20,7 @@ struct recreader {
 	uint32_t *frames;    /* aligned copy of a sample's frame ids */
 	size_t fcap;
 	uint32_t nframes_defined;
+	uint64_t frame_text; /* bytes of frame names and modules so far */
 	int ended;
 	ZSTD_DCtx *dctx;
 };
@@ -296,6 +297,11 @@ static int decode(struct recreader *r, uint16_t type, struct cur *c,
 		if (c->bad || rec->u.frame.id != r->nframes_defined ||
 		    rec->u.frame.kind >= FK_MAX_)
 			return -FE_CORRUPT;
+		/* a reader keeps every frame's name: bound what it must hold
+		 * (a few MB of zstd can expand to many GB of names) */
+		r->frame_text += rec->u.frame.name.len + rec->u.frame.module.len;
+		if (r->frame_text > REC_MAX_FRAME_TEXT)
+			return -FE_TOO_BIG;
 		r->nframes_defined++;
 		break;
 	case REC_SAMPLE:

@@ -8,7 +8,10 @@
  * record, blocks are bounded by REC_MAX_BLOCK, frame ids against the frames
  * defined so far.  A file cut short returns -FE_TRUNCATED after delivering
  * every whole block; a block that fails to decompress returns -FE_CORRUPT or
- * -FE_DECOMPRESS.  Records of unknown type are skipped.
+ * -FE_DECOMPRESS.  Records of unknown type are skipped.  FRAME records whose
+ * names and modules add up to more than REC_MAX_FRAME_TEXT bytes return
+ * -FE_TOO_BIG (a reader keeps every frame name; a small file of repeated
+ * text could otherwise expand to gigabytes).
  */
 #ifndef FLAMER_COLLAPSE_RECREADER_H
 #define FLAMER_COLLAPSE_RECREADER_H
@@ -17,6 +20,9 @@
 #include <stdint.h>
 
 #include "../common/recfile.h"
+
+/* Total bytes of frame names and modules a recording may define. */
+#define REC_MAX_FRAME_TEXT (128ull << 20)
 
 struct recreader;
 

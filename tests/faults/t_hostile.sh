@@ -75,6 +75,17 @@ safe 1 svg "$T/garbage.bin"
 safe "0 1" svg /bin/ls
 expect_grep "malformed" "$T/err"
 
+# a decompression bomb: a few MB of valid recording whose frame names
+# expand to ~400 MB; refused by the reader's limit (or, under a tighter
+# ulimit, a clean out-of-memory error), never the whole machine's memory
+${CC:-cc} -O1 -o "$T/recbomb" tests/faults/recbomb.c "$BUILD/profiler/recwriter.o" \
+	$(nm "$BUILD/common/error.o" | grep -q __asan && echo -fsanitize=address,undefined) -lzstd ||
+	fail "cannot build recbomb"
+"$T/recbomb" "$T/bomb.data" 6000 || fail "recbomb failed"
+[ "$(stat -c %s "$T/bomb.data")" -lt 8000000 ] || fail "bomb too big: $(stat -c %s "$T/bomb.data")"
+safe 1 collapse "$T/bomb.data"
+expect_grep '^flamer: .*bomb\.data: (input exceeds a size limit|Cannot allocate memory)' "$T/err"
+
 # folded input: malformed lines are counted and skipped
 printf 'main;a 3\nno count here\nmain;b -4\nmain;c nan\nmain;d inf\nmain;e 1e999\n\x00\x01\x02 5\nmain;f 2\n' >"$T/mal.folded"
 safe 0 svg "$T/mal.folded"
