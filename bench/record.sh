@@ -4,7 +4,7 @@
 # bytes per sample.  Writes bench/out/results.md (and runs.tsv, the raw
 # numbers).  Not part of `make check`: nothing here asserts on time.
 #
-#   bench/record.sh            3 rounds, F = 99 999 4999 (about 6-8 minutes)
+#   bench/record.sh            3 rounds, F = 99 999 4999 (6-9 minutes here)
 #   QUICK=1 bench/record.sh    1 round, F = 99 999, less work (about 1 minute)
 #
 # Environment: FLAMER (default ./flamer), PYTHON (default pyenv 3.11.7, else
@@ -34,7 +34,7 @@ QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	ROUNDS=${ROUNDS:-1} FREQS=${FREQS:-99 999} UNITS=${UNITS:-150} PY_UNITS=${PY_UNITS:-250}
 else
-	ROUNDS=${ROUNDS:-3} FREQS=${FREQS:-99 999 4999} UNITS=${UNITS:-600} PY_UNITS=${PY_UNITS:-1000}
+	ROUNDS=${ROUNDS:-3} FREQS=${FREQS:-99 999 4999} UNITS=${UNITS:-500} PY_UNITS=${PY_UNITS:-800}
 fi
 GROUPS_ONLY=${GROUPS_ONLY:-attach launch dwarf python}
 PY_FREQS=${PY_FREQS:-99 999}
