@@ -142,16 +142,16 @@ static int is_stack_root(const char *nm)
 	return 0;
 }
 
-/* Whether the native user frames ids[nkernel..n) stop short of the root of
- * the stack: flagged by the unwinder ([truncated] is then ids[n-1]), or
- * the root-most frame is not where a thread's stack begins (the stack
- * copy ran out where the unwinder could not tell). */
+/* Whether the native user frames ids[nkernel..end) stop short of the root
+ * of the stack: their root-most frame is not where a thread's stack
+ * begins.  The unwinder's [truncated] flag alone is not enough either way:
+ * a walk that reached _start may still be flagged, and one that ran out of
+ * stack copy may end without an error and go unflagged. */
 static int native_cut(const struct session *s, const uint32_t *ids,
-		      size_t n, size_t nkernel, uint32_t flags)
+		      size_t end, size_t nkernel)
 {
-	if (flags & REC_SF_TRUNCATED)
-		return 1;
-	return n > nkernel && !is_stack_root(frames_name(s->frames, ids[n - 1]));
+	return end > nkernel &&
+	       !is_stack_root(frames_name(s->frames, ids[end - 1]));
 }
 
 struct pymerge {
@@ -251,9 +251,9 @@ int session_interp_merge(struct session *s, struct proc *p, pid_t tid,
 	/* kernel frames stay at the leaf */
 	memcpy(m.out, ids, nkernel * sizeof *ids);
 	m.n = nkernel;
-	cut = native_cut(s, ids, *n, nkernel, *flags);
 	if ((*flags & REC_SF_TRUNCATED) && *n > nkernel)
 		end = *n - 1; /* [truncated] stays at the root */
+	cut = native_cut(s, ids, end, nkernel);
 	if (invalid) {
 		*flags |= REC_SF_PY_INVALID;
 		s->py_invalid++;

@@ -35,11 +35,11 @@ for v in 3.8.18 3.12.1; do
 	py_record "$name" -- "$py" "$PYDIR/idle_threads.py" 1.5 4
 	pid=$(py_pid "$name")
 	py_split_threads "$name" "$pid"
-	main=$(total_samples "$T/$name.main")
+	main=$(samples_matching 'idle_threads\.py\)' "$T/$name.main")
 	idle=$(samples_matching 'idle_worker' "$T/$name.tid")
 	busy=$(samples_matching ';<module> \([^;]*\);([^;]*;)*main \([^;]*\);([^;]*;)*busy \([^;]*idle_threads\.py\)' "$T/$name.main")
 	echo "$name: main $main, busy $busy, idle threads $idle"
-	py_fraction_ok "$busy" "$main" 85 "$name: main thread in busy()"
+	py_fraction_ok "$busy" "$main" 85 "$name: main thread's idle_threads.py samples in busy()"
 	# a blocked thread runs only while it starts
 	[ $((idle * 100)) -le $((main * 3)) ] || fail "$name: $idle samples in idle threads (main $main)"
 	ran=$((ran + 1))

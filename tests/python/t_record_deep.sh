@@ -21,7 +21,7 @@ for v in 3.8.18 3.10.13 3.12.1; do
 	echo "$name: merged $MERGED, ambiguous $AMBIG, invalid $INVALID"
 	py_fraction_ok "$MERGED" "$total" 80 "$name: merged Python stacks"
 	py_frames "$T/$name.folded" >"$T/$name.py"
-	withpy=$(awk '$1 != "-" { s += $NF } END { print s + 0 }' "$T/$name.py")
+	withpy=$(samples_matching 'deep\.py\)' "$T/$name.py")
 	# (mawk has no {41} interval)
 	chain="^<module> \\([^;]*deep\\.py\\);main \\([^;]*\\);$(printf 'recurse \\([^;]*\\);%.0s' $(seq 41))leaf \\([^;]*deep\\.py\\) *\$"
 	full=$(samples_matching "$chain" "$T/$name.py")
