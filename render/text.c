@@ -106,7 +106,11 @@ static int is_python(const char *s, size_t n)
 			return 0;
 		i--;
 	}
-	return ends_with(s, i, ".py") && memchr(s, '(', i) != NULL;
+	if (ends_with(s, i, ".py") && memchr(s, '(', i) != NULL)
+		return 1;
+	/* code without a file: "f (<frozen importlib._bootstrap>)",
+	 * "<module> (<string>)" */
+	return ends_with(s, i, ">") && memmem(s, i, " (<", 3) != NULL;
 }
 
 /* "mod:fun/2", "'Elixir.A.B':run/2", "A.B.run/2" (no spaces) */

@@ -126,6 +126,9 @@ static void test_kinds(void)
 	CHECK(kind_is("operator()", TK_NATIVE, 10));
 	CHECK(kind_is("handler (app.py)", TK_PYTHON, 16));
 	CHECK(kind_is("Cls.run (lib/x.py:12)", TK_PYTHON, 21));
+	CHECK(kind_is("_find_and_load (<frozen importlib._bootstrap>)", TK_PYTHON, 46));
+	CHECK(kind_is("<module> (<string>)", TK_PYTHON, 19));
+	CHECK(kind_is("f(std::vector<int>)", TK_NATIVE, 19));
 	CHECK(kind_is("f (x.pyc)", TK_NATIVE, 9));
 	CHECK(kind_is("fibm:fib/1", TK_ERLANG, 10));
 	CHECK(kind_is("'Elixir.MyApp.Worker':run/2", TK_ERLANG, 27));
