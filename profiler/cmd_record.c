@@ -57,6 +57,10 @@ static const char record_usage[] =
 	"  flamer record -F 499 -- ./prog arg1 arg2\n"
 	"  flamer record --unwind fp -p $(pgrep -n nginx) -d 10\n"
 	"\n"
+	"When permitted (root, CAP_SYS_NICE) the recorder runs at the lowest\n"
+	"real-time priority so a busy target cannot starve it into losing\n"
+	"samples; what it launches runs normally.  FLAMER_NO_RT=1 turns it off.\n"
+	"\n"
 	"Exit codes: 0 ok; 1 failed; 2 usage error, no such process or\n"
 	"command; 3 partial (write error: the recording up to it is kept);\n"
 	"4 not permitted.\n";
