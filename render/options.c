@@ -38,6 +38,11 @@ static const char usage_svg[] =
 	"  --sort name|weight children by name (default) or heaviest first\n"
 	"  --notes TEXT       text kept in the SVG's <desc>\n"
 	"\n"
+	"Examples:\n"
+	"  flamer collapse flamer.data | flamer svg > profile.svg\n"
+	"  flamer svg --title \"API server\" --minwidth 0.5% -o api.svg api.folded\n"
+	"  flamer diff --negate before.folded after.folded > diff.svg\n"
+	"\n"
 	"Exit codes: 0 ok, 1 no stacks / failure, 2 usage.\n";
 
 enum {
