@@ -2,13 +2,15 @@
 #
 # A run appends one line to $RUNS (tab-separated):
 #   group config round cpu wall total_cpu rec_cpu rec_wall samples bytes lost
-#   nivcsw
+#   nivcsw full
 # cpu/wall/total_cpu come from the workload's own "bench:" line (the timed
 # work only / the whole process), rec_cpu is the recorder's user+sys
 # seconds (bash `times` over a subshell that only waited for it), rec_wall
 # is the wall time of the recorder command, samples/bytes/lost describe its
-# output file, nivcsw is how often the workload was preempted.  "-" marks
-# what does not apply.
+# output file, nivcsw is how often the workload was preempted, full is the
+# percentage of samples whose stack holds every descend() frame (C only:
+# a check that both recorders got whole stacks).  "-" marks what does not
+# apply.
 
 now() { date +%s.%N; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a - b }'; }
@@ -118,6 +120,17 @@ recorder_output() {
 	esac
 }
 
+# full_stacks KIND FILE DEPTH : percentage of samples with at least DEPTH
+# descend frames (perf's file read through `perf script | flamer collapse`)
+full_stacks() {
+	case $1 in
+	perf) perf script -i "$2" 2>/dev/null | "$FLAMER" collapse - 2>/dev/null ;;
+	flamer) "$FLAMER" collapse "$2" 2>/dev/null ;;
+	*) return 0 ;;
+	esac | awk -v want="$3" '{ n = $NF; t += n; if (gsub(/;descend/, "&") >= want) ok += n }
+		END { if (t) printf "%.1f", 100 * ok / t; else print "-" }'
+}
+
 # median / spread over the numbers on stdin (one a line; "-" skipped)
 median() {
 	grep -v '^-$' | sort -g | awk '{ v[NR] = $1 } END {
@@ -191,6 +204,7 @@ report() {
 			if (f[4] > 0 && f[9] != "-") add(k SUBSEP "rate", f[9] / f[4])
 			lost[k] += f[11]
 			add(k SUBSEP "csw", f[12])
+			add(k SUBSEP "full", f[13])
 		}
 		nsec = split("attach launch dwarf python", sec, " ")
 		title["attach"] = "Native code with frame pointers (samples/bin/bench-fp), recorder attached by pid"
@@ -203,8 +217,8 @@ report() {
 			if (!any) continue
 			lw = sec[q] == "launch"
 			printf "\n## %s\n\n", title[sec[q]]
-			printf "| F (Hz) | recorder | target CPU x |%s recorder CPU (s) | samples | samples/s of target CPU | bytes/sample | lost | target preempted |\n", lw ? " wall x |" : ""
-			printf "|---|---|---|%s---|---|---|---|---|---|\n", lw ? "---|" : ""
+			printf "| F (Hz) | recorder | target CPU x |%s recorder CPU (s) | samples | samples/s of target CPU | bytes/sample | lost | target preempted | full stacks % |\n", lw ? " wall x |" : ""
+			printf "|---|---|---|%s---|---|---|---|---|---|---|\n", lw ? "---|" : ""
 			for (gi = 1; gi <= ng; gi++) {
 				g = grp[gi]
 				if (index(g, sec[q] "-") != 1) continue
@@ -212,21 +226,21 @@ report() {
 				pk = ""
 				for (ci = 1; ci <= nc[g]; ci++) if (cfg[g, ci] ~ /^perf/) pk = g SUBSEP cfg[g, ci]
 				if ((g, "base") in seen)
-					printf "| %s | unprofiled | 1 (CPU %s s) |%s - | - | - | - | - | %s |\n", F, cell(g SUBSEP "base" SUBSEP "cpu", "%.3f"), lw ? " 1 |" : "", cell(g SUBSEP "base" SUBSEP "csw", "%.0f")
+					printf "| %s | unprofiled | 1 (CPU %s s) |%s - | - | - | - | - | %s | - |\n", F, cell(g SUBSEP "base" SUBSEP "cpu", "%.3f"), lw ? " 1 |" : "", cell(g SUBSEP "base" SUBSEP "csw", "%.0f")
 				for (ci = 1; ci <= nc[g]; ci++) {
 					c = cfg[g, ci]; k = g SUBSEP c
 					if (c == "base") continue
-					printf "| %s | %s | %s |%s %s | %s | %s | %s | %d | %s |\n", F, label(c),
+					printf "| %s | %s | %s |%s %s | %s | %s | %s | %d | %s | %s |\n", F, label(c),
 						cell(k SUBSEP "slow", "%.3f"), lw ? " " cell(k SUBSEP "wall", "%.2f") " |" : "",
 						cell(k SUBSEP "rec", "%.2f"), cell(k SUBSEP "samples", "%.0f"),
 						cell(k SUBSEP "rate", "%.0f"), bfmt(med(k SUBSEP "bps")), lost[k],
-						cell(k SUBSEP "csw", "%.0f")
+						cell(k SUBSEP "csw", "%.0f"), cell(k SUBSEP "full", "%.1f")
 				}
 				if (pk == "") continue
 				for (ci = 1; ci <= nc[g]; ci++) {
 					c = cfg[g, ci]; k = g SUBSEP c
 					if (c !~ /^flamer/) continue
-					printf "| %s | **%s / %s** | %s |%s %s | | | %s | | |\n", F, label(c), label(substr(pk, index(pk, SUBSEP) + 1)),
+					printf "| %s | **%s / %s** | %s |%s %s | | | %s | | | |\n", F, label(c), label(substr(pk, index(pk, SUBSEP) + 1)),
 						ratio(med(k SUBSEP "slow"), med(pk SUBSEP "slow")),
 						lw ? " " ratio(med(k SUBSEP "wall"), med(pk SUBSEP "wall")) " |" : "",
 						ratio(med(k SUBSEP "rec"), med(pk SUBSEP "rec")),
@@ -239,5 +253,6 @@ report() {
 		print "recorder CPU: user+sys of the recorder process, start-up to exit (launched: minus the workload'"'"'s CPU)."
 		print "bytes/sample: output file size / samples in it (perf: perf report --stats; flamer: its summary line)."
 		print "target preempted: involuntary context switches of the workload (getrusage ru_nivcsw), e.g. a recorder woken on its CPU."
+		print "full stacks %: samples whose stack holds every descend() frame (C workloads; perf read through perf script | flamer collapse)."
 	}' "$1"
 }

@@ -71,17 +71,28 @@ set_recorder() {
 	esac
 }
 
-# set_workload NAME : WL (command array, without -w)
+# set_workload NAME : WL (command array, without -w) and DEPTH (descend
+# frames every sample's stack should hold; 0: not checked)
 set_workload() {
+	DEPTH=28
 	case $1 in
 	fp) WL=(samples/bin/bench-fp -n "$UNITS") ;;
 	nofp) WL=(samples/bin/bench-nofp -n "$UNITS") ;;
-	py) WL=("$PYTHON" bench/py_bench.py -n "$PY_UNITS") ;;
+	py) WL=("$PYTHON" bench/py_bench.py -n "$PY_UNITS"); DEPTH=0 ;;
 	esac
 }
 
-record_run() { # GROUP CONFIG ROUND cpu wall total rec_cpu rec_wall samples bytes lost nivcsw
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RUNS"
+# stacks_check KIND FILE : full_stacks for the C workloads, else "-"
+stacks_check() {
+	if [ "$DEPTH" -gt 0 ] && [ "$1" != none ]; then
+		full_stacks "$1" "$2" "$DEPTH"
+	else
+		echo -
+	fi
+}
+
+record_run() { # GROUP CONFIG ROUND cpu wall total rec_cpu rec_wall samples bytes lost nivcsw full
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RUNS"
 }
 
 # run_attach GROUP CONFIG ROUND FREQ : one gated run, recorder attached by pid
@@ -117,7 +128,7 @@ run_attach() {
 	fi
 	record_run "$g" "$c" "$r" "$(bench_field cpu "$d/wl")" "$(bench_field wall "$d/wl")" \
 		"$(bench_field total_cpu "$d/wl")" "$rc" "$rw" "$s" "$b" "$l" \
-		"$(bench_field nivcsw "$d/wl")"
+		"$(bench_field nivcsw "$d/wl")" "$(stacks_check "$KIND" "$d/rec.data")"
 }
 
 # run_launch GROUP CONFIG ROUND FREQ : the recorder launches the workload
@@ -140,7 +151,8 @@ run_launch() {
 		read -r s b l < <(recorder_output "$KIND" "$d/rec.data" "$d/err")
 	fi
 	record_run "$g" "$c" "$r" "$(bench_field cpu "$d/out")" "$(bench_field wall "$d/out")" \
-		"$total" "$rc" "$(sub "$t1" "$t0")" "$s" "$b" "$l" "$(bench_field nivcsw "$d/out")"
+		"$total" "$rc" "$(sub "$t1" "$t0")" "$s" "$b" "$l" "$(bench_field nivcsw "$d/out")" \
+		"$(stacks_check "$KIND" "$d/rec.data")"
 }
 
 # round MODE GROUP ROUND FREQ CONFIG... : every CONFIG once, rotated by ROUND
@@ -153,8 +165,8 @@ round() {
 		NRUN=$((NRUN + 1))
 		"run_$mode" "$g" "$c" "$r" "$f" || continue
 		tail -n 1 "$RUNS" | awk -F'\t' -v n="$NRUN" -v t="$TOTAL_RUNS" \
-			'{ printf "[%d/%d] %-16s %-12s round %s: cpu %.3f s, recorder cpu %s s, samples %s, bytes %s\n",
-				n, t, $1, $2, $3, $4, $7, $9, $10 }' >&2
+			'{ printf "[%d/%d] %-16s %-12s round %s: cpu %.3f s, recorder cpu %s s, samples %s, bytes %s, full stacks %s%%\n",
+				n, t, $1, $2, $3, $4, $7, $9, $10, $13 }' >&2
 	done
 }
 
