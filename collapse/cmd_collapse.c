@@ -191,7 +191,9 @@ static enum input detect_text(const char *buf, size_t len)
 		if (j > i && buf[j - 1] == ':')
 			return IN_PERF;
 		while (j > i && ((buf[j - 1] >= '0' && buf[j - 1] <= '9') ||
-				 buf[j - 1] == '.'))
+				 buf[j - 1] == '.' || buf[j - 1] == 'e' ||
+				 buf[j - 1] == 'E' || buf[j - 1] == '+' ||
+				 buf[j - 1] == '-'))
 			j--;
 		if (j > i && j < end && buf[j - 1] == ' ')
 			return IN_FOLDED;

@@ -1,5 +1,6 @@
 #include "fold.h"
 #include "../common/vec.h"
+#include "../common/error.h"
 #include "../common/intern.h"
 
 #include <errno.h>
@@ -63,6 +64,10 @@ int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 			return -ENOMEM;
 		f->weights[id] = 0;
 	}
+	/* counts near 1e308 from a folded file could sum to inf, which no
+	 * reader of the output would accept */
+	if (!isfinite(f->weights[id] + weight))
+		return -FE_RANGE;
 	f->weights[id] += weight;
 	return 0;
 }

@@ -28,7 +28,9 @@ struct fold_entry {
 struct fold *fold_new(void);
 void fold_free(struct fold *f); /* NULL is accepted */
 
-/* Adds weight to stack[0..len) in group.  Returns 0 or -ENOMEM. */
+/* Adds weight to stack[0..len) in group.  Returns 0, -ENOMEM, or -FE_RANGE
+ * when the stack's total would leave the range of a double (it is then
+ * unchanged). */
 int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 	     double weight);
 
