@@ -11,7 +11,7 @@
 # it is fixed, so `make check` (tests/fuzz/t_replay.sh) replays it forever.
 # Each finished run appends "NAME SECONDS ok|crash" to $FUZZ_BUILD/fuzz.log.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
 FUZZ_JOBS=${FUZZ_JOBS:-1}
