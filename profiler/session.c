@@ -2,6 +2,7 @@
 #include "sessionP.h"
 #include "../common/error.h"
 #include "../common/log.h"
+#include "../unwind/perfmap.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -475,6 +476,23 @@ static void human_size(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
 }
 
+/* A perf map is written by the target: its bad lines were skipped while
+ * reading; say how many, once per map. */
+static void warn_bad_maps(struct session *s)
+{
+	char path[64];
+
+	for (size_t i = 0; s->procs && i < intern_count(s->pids); i++) {
+		struct proc *p = s->procs[i];
+		size_t bad;
+
+		if (!p || !p->jit || !(bad = perfmap_bad_lines(p->jit)))
+			continue;
+		perfmap_path(p->pid, path, sizeof path);
+		fl_warn(path, "%zu malformed lines skipped", bad);
+	}
+}
+
 int session_finish(struct session *s, int run_err)
 {
 	struct rec_end e = { 0 };
@@ -544,6 +562,8 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)s->py_merged,
 			(unsigned long long)s->py_ambiguous,
 			(unsigned long long)s->py_invalid);
+	if (!fl_quiet)
+		warn_bad_maps(s);
 	session_free(s);
 	return code;
 }
