@@ -149,8 +149,9 @@ int fold_write_folded(const struct fold *f, FILE *out)
 	int err;
 	struct fold_entry *e = fold_sorted(f, &n, &err);
 	char num[32];
+	int werr = 0;
 
-	while (i < n) {
+	while (i < n && !werr) {
 		double w = e[i].weight;
 		size_t j = i + 1;
 
@@ -161,11 +162,12 @@ int fold_write_folded(const struct fold *f, FILE *out)
 		fwrite(e[i].stack, 1, e[i].len, out);
 		putc(' ', out);
 		fputs(num, out);
-		putc('\n', out);
+		if (putc('\n', out) == EOF || ferror(out))
+			werr = errno ? -errno : -EIO; /* e.g. EPIPE: stop */
 		i = j;
 	}
 	free(e);
-	if (!err && ferror(out))
-		err = -EIO;
+	if (!err && (werr || ferror(out)))
+		err = werr ? werr : -EIO;
 	return err;
 }

@@ -213,7 +213,7 @@ int speedscope_write(const struct fold *f, const char *name, FILE *out)
 	fputs(",\"activeProfileIndex\":0,\"exporter\":\"flamer@" FLAMER_VERSION
 	      "\"}\n", out);
 	if (ferror(out))
-		err = -EIO;
+		err = errno ? -errno : -EIO;
 out:
 	intern_free(sp.frames);
 	free(sp.ids);
