@@ -217,7 +217,7 @@ report() {
 			if (!any) continue
 			lw = sec[q] == "launch"
 			printf "\n## %s\n\n", title[sec[q]]
-			printf "| F (Hz) | recorder | target CPU x |%s recorder CPU (s) | samples | samples/s of target CPU | bytes/sample | lost | target preempted | full stacks % |\n", lw ? " wall x |" : ""
+			printf "| F (Hz) | recorder | target CPU x |%s recorder CPU (s) | samples | samples/s of target CPU | bytes/sample | lost | target preempted | full stacks %% |\n", lw ? " wall x |" : ""
 			printf "|---|---|---|%s---|---|---|---|---|---|---|\n", lw ? "---|" : ""
 			for (gi = 1; gi <= ng; gi++) {
 				g = grp[gi]

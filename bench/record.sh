@@ -55,6 +55,11 @@ perf record -q -e cpu-clock -o /dev/null -- true 2>/dev/null ||
 	die "perf record does not work here (perf_event_paranoid? not root?)"
 mkdir -p "$W"
 : >"$RUNS"
+# The same flamer binary for every run, even if someone rebuilds ./flamer
+# meanwhile.
+cp "$FLAMER" "$W/flamer.bin" || die "cannot copy $FLAMER"
+FLAMER_SRC=$FLAMER
+FLAMER=$W/flamer.bin
 
 # set_recorder CONFIG FREQ FILE : REC (command array) and KIND (perf,
 # flamer or none) for CONFIG
@@ -199,6 +204,7 @@ for r in $(seq "$ROUNDS"); do
 	fi
 done
 rm -rf "$W"
+FLAMER=$FLAMER_SRC
 
 report "$RUNS" "$ROUNDS" "$PYTHON" >"$RESULTS"
 cat "$RESULTS"
