@@ -4,8 +4,8 @@
 # bytes per sample.  Writes bench/out/results.md (and runs.tsv, the raw
 # numbers).  Not part of `make check`: nothing here asserts on time.
 #
-#   bench/record.sh            3 rounds, F = 99 999 4999 (6-9 minutes here)
-#   QUICK=1 bench/record.sh    1 round, F = 99 999, less work (about 1 minute)
+#   bench/record.sh            3 rounds, F = 99 999 4999 (4-6 minutes here)
+#   QUICK=1 bench/record.sh    1 round, F = 99 999, less work (under a minute)
 #
 # Environment: FLAMER (default ./flamer), PYTHON (default pyenv 3.11.7, else
 # /usr/bin/python3.11), ROUNDS, FREQS, UNITS (C work units, ~3 ms each),
