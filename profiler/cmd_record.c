@@ -109,29 +109,47 @@ static uint64_t max_sample_rate(void)
 	return v;
 }
 
-/* Whether the target is (or will be) CPython: its program name starts
- * with "python", or a libpython is mapped in it. */
-static bool looks_like_python(pid_t pid, const char *cmd)
+enum { TARGET_PYTHON = 1, TARGET_BEAM = 2 };
+
+static unsigned kind_of_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!strncmp(base, "python", 6) || !strncmp(base, "libpython", 9))
+		return TARGET_PYTHON;
+	if (!strcmp(base, "erl") || !strcmp(base, "beam.smp") ||
+	    !strcmp(base, "elixir") || !strcmp(base, "iex") ||
+	    !strcmp(base, "mix") || !strcmp(base, "escript"))
+		return TARGET_BEAM;
+	return 0;
+}
+
+/* Whether the target is (or will be) an interpreter flamer walks: the
+ * program's name, or for a running process the files it maps (libpython,
+ * python3.X, beam.smp). */
+static unsigned target_kind(pid_t pid, const char *cmd)
 {
 	char path[64], line[512];
-	const char *base;
-	bool found = false;
+	unsigned kind = 0;
 	FILE *f;
 
-	if (cmd) {
-		base = strrchr(cmd, '/');
-		base = base ? base + 1 : cmd;
-		return strncmp(base, "python", 6) == 0;
-	}
+	if (cmd)
+		return kind_of_name(cmd);
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof line, f))
-		found = strstr(line, "/libpython") != NULL ||
-			strstr(line, "/python3") != NULL;
+		return 0;
+	while (fgets(line, sizeof line, f)) {
+		char *p = strchr(line, '/');
+
+		if (p) {
+			p[strcspn(p, "\n")] = '\0';
+			kind |= kind_of_name(p);
+		}
+	}
 	fclose(f);
-	return found;
+	return kind;
 }
 
 static int bad(const char *opt, const char *arg, int err)
@@ -170,6 +188,7 @@ int cmd_record(int argc, char **argv)
 	uint64_t pid = 0, v;
 	int c, err, rc;
 	bool stack_size_set = false;
+	unsigned kind;
 	struct session *s;
 
 	optind = 1;
@@ -263,9 +282,11 @@ int cmd_record(int argc, char **argv)
 	/* CPython 3.8-3.10 use ~0.5 KiB of C stack per Python call: 8 KiB
 	 * would cut the native stack some 15 Python frames down, and the
 	 * eval frames that Python frames replace with it */
+	kind = target_kind((pid_t)pid, pid ? NULL : argv[optind]);
 	if (!stack_size_set && o.python && o.ev.unwind != UNWIND_FP &&
-	    looks_like_python((pid_t)pid, pid ? NULL : argv[optind]))
+	    (kind & TARGET_PYTHON))
 		o.ev.stack_size = PYTHON_STACK;
+	o.ev.prompt = (kind & TARGET_BEAM) || ((kind & TARGET_PYTHON) && o.python);
 	if (!o.ev.ring_pages)
 		o.ev.ring_pages = geteuid() == 0 ? 512 : 64;
 	o.progress = !fl_quiet && isatty(STDERR_FILENO);

@@ -28,6 +28,9 @@ struct events_config {
 	enum unwind_mode unwind;
 	uint32_t stack_size;  /* bytes of user stack copied per sample */
 	size_t ring_pages;    /* data pages per CPU ring (power of two) */
+	bool prompt;          /* wake the recorder for every sample (for
+				 * interpreters, whose stacks are read from
+				 * the live process) instead of per 64 KiB */
 };
 
 /* The x86-64 user registers sampled for DWARF unwinding, in perf's
