@@ -83,8 +83,11 @@ static int add_text(struct stap *p, const char *s, size_t n)
 /* "module+0xoff" or "/path/module" -> module basename */
 static int add_module(struct stap *p, const char *m, size_t n)
 {
-	const char *plus = memrchr(m, '+', n), *sl;
+	const char *plus, *sl;
 
+	if (!m || !n) /* " 0xADDR : " with no name and no [module] */
+		return add_text(p, "[unknown]", 9);
+	plus = memrchr(m, '+', n);
 	if (plus)
 		n = (size_t)(plus - m);
 	sl = memrchr(m, '/', n);
