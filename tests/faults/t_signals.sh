@@ -59,8 +59,13 @@ check_recording "$T/s.data" "$T/s.err"
 # readers writing into a closed pipe: no crash, no signal death, at most
 # one line on stderr
 awk 'BEGIN { for (i = 0; i < 60000; i++) printf "main;f%d;g%d %d\n", i, i * 7, i + 1 }' >"$T/big.folded"
+# a recording whose collapsed output is ~40 MB (2,000 unique deep stacks)
+${CC:-cc} -O1 -o "$T/recbomb" tests/faults/recbomb.c "$BUILD/profiler/recwriter.o" \
+	$(nm "$BUILD/common/error.o" | grep -q __asan && echo -fsanitize=address,undefined) -lzstd ||
+	fail "cannot build recbomb"
+"$T/recbomb" "$T/big.data" 2000 stacks || fail "recbomb"
 for cmd in "collapse $T/big.folded" "collapse --format speedscope $T/big.folded" \
-	   "svg --minwidth 0 $T/big.folded" "collapse $T/s.data"; do
+	   "svg --minwidth 0 $T/big.folded" "collapse $T/s.data" "collapse $T/big.data"; do
 	# shellcheck disable=SC2086
 	"$FLAMER" $cmd 2>"$T/pipe.err" | head -c 1 >/dev/null
 	rc=${PIPESTATUS[0]}
