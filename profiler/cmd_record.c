@@ -48,7 +48,8 @@ static const char record_usage[] =
 	"      --python-only     keep only Python frames in Python threads\n"
 	"      --lines           add line numbers to Python frames\n"
 	"      --mmap-pages N    ring buffer pages per CPU (power of two,\n"
-	"                        default 512 as root, else 64)\n"
+	"                        default as root: 512, more for large\n"
+	"                        --stack-size (128 samples), else 64)\n"
 	"  -q, --quiet           no progress line and no notes\n"
 	"  -h, --help            this help\n"
 	"\n"
@@ -287,8 +288,18 @@ int cmd_record(int argc, char **argv)
 	    (kind & TARGET_PYTHON))
 		o.ev.stack_size = PYTHON_STACK;
 	o.ev.prompt = (kind & TARGET_BEAM) || ((kind & TARGET_PYTHON) && o.python);
-	if (!o.ev.ring_pages)
-		o.ev.ring_pages = geteuid() == 0 ? 512 : 64;
+	if (!o.ev.ring_pages) {
+		/* as root, room for 128 samples with their stack copies, so
+		 * a recorder busy for a moment (loading debug info) loses
+		 * nothing; a normal user's locked-memory limit allows less */
+		o.ev.ring_pages = 64;
+		if (geteuid() == 0) {
+			o.ev.ring_pages = 512;
+			while (o.ev.unwind != UNWIND_FP &&
+			       o.ev.ring_pages * 4096 < 128ull * o.ev.stack_size)
+				o.ev.ring_pages *= 2;
+		}
+	}
 	o.progress = !fl_quiet && isatty(STDERR_FILENO);
 	install_signals();
 	s = session_new(&o, &err);

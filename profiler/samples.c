@@ -4,6 +4,7 @@
 #include "../common/error.h"
 #include "../common/log.h"
 #include "../unwind/buildid.h"
+#include "../unwind/perfmap.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -256,6 +257,45 @@ static int dwarf_frames(struct session *s, struct proc *p,
 	return err;
 }
 
+/* The sampled user pc, or 0. */
+static uint64_t user_pc(const struct raw_sample *r)
+{
+	uint64_t ctx = 0;
+
+	if (r->abi)
+		return r->regs[16];
+	for (uint64_t i = 0; i < r->nr; i++) {
+		uint64_t a = chain_at(r, i);
+
+		if (a >= (uint64_t)PERF_CONTEXT_MAX)
+			ctx = a;
+		else if (ctx == (uint64_t)PERF_CONTEXT_USER)
+			return a;
+	}
+	return 0;
+}
+
+/* A pc in no known mapping means an MMAP2 record was lost (ring overflow
+ * while the recorder was busy, e.g. loading a big debug file): re-read
+ * /proc/PID/maps, at most every 200 ms, unless the pc is JIT code. */
+static void heal_maps(struct session *s, struct proc *p,
+		      const struct raw_sample *r)
+{
+	uint64_t pc = user_pc(r), now;
+	const char *name;
+	enum frame_kind kind;
+
+	if (!pc || p->exited || addrspace_covers(p->as, pc))
+		return;
+	if (p->jit && perfmap_lookup(p->jit, pc, &name, &kind) == 0)
+		return;
+	now = session_now_ns();
+	if (now - p->maps_reloaded < 200000000ull)
+		return;
+	p->maps_reloaded = now;
+	addrspace_load_proc_maps(p->as);
+}
+
 static int handle_sample(struct session *s, const struct perf_event_header *h)
 {
 	struct raw_sample r;
@@ -276,6 +316,7 @@ static int handle_sample(struct session *s, const struct perf_event_header *h)
 		s->nthreads_sampled++;
 	}
 	session_interp_prepare(s, p);
+	heal_maps(s, p, &r);
 	err = chain_frames(s, p, &r, &n, &nkernel);
 	if (!err && s->opt.ev.unwind != UNWIND_FP)
 		err = dwarf_frames(s, p, &r, &n, &out.flags);

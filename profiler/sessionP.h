@@ -27,6 +27,7 @@ struct proc {
 	uint64_t jit_checked;   /* ms of the last look for a perf map */
 	int beam_warned;
 	int exited;
+	uint64_t maps_reloaded; /* ns of the last /proc/PID/maps re-read */
 };
 
 struct thread {

@@ -42,6 +42,9 @@ int addrspace_load_proc_maps(struct addrspace *as);
 int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
 		      uint64_t pgoff, uint32_t prot, const char *path);
 
+/* Whether addr lies in a known file mapping (or the vdso). */
+int addrspace_covers(const struct addrspace *as, uint64_t addr);
+
 /* Forget every mapping (after exec). */
 void addrspace_clear(struct addrspace *as);
 

@@ -148,8 +148,8 @@ int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
 	err = punch(as, start, end);
 	if (err)
 		return err;
-	if (!path || path[0] != '/')
-		return 0; /* anonymous, [heap], [stack], [vdso]: no symbols */
+	if (!path || (path[0] != '/' && strcmp(path, "[vdso]") != 0))
+		return 0; /* anonymous, [heap], [stack]: no symbols */
 	if (as->nmaps == as->cap && (err = grow(as)))
 		return err;
 	for (i = 0; i < as->nmaps && as->maps[i].start < start; i++)
@@ -241,4 +241,9 @@ int addrspace_foreach_map(const struct addrspace *as, addrspace_map_fn fn,
 			return rc;
 	}
 	return 0;
+}
+
+int addrspace_covers(const struct addrspace *as, uint64_t addr)
+{
+	return addrspace_find_map(as, addr) != NULL;
 }

@@ -67,8 +67,9 @@ static int write_maps(const struct addrspace *as, FILE *f)
 	for (size_t i = 0; i < as->nmaps; i++) {
 		const struct mapping *m = &as->maps[i];
 
-		/* data files (ld.so.cache, locale archives) are no modules */
-		if (!has_exec_mapping(as, m->path) ||strstr(m->path, " (deleted)") || !strncmp(m->path, "/memfd:", 7) ||
+		/* data files (ld.so.cache, locale archives) are no modules,
+		 * and [vdso] is no file */
+		if (m->path[0] != '/' || !has_exec_mapping(as, m->path) ||strstr(m->path, " (deleted)") || !strncmp(m->path, "/memfd:", 7) ||
 		    !strncmp(m->path, "/dev/", 5))
 			continue;
 		fprintf(f, "%" PRIx64 "-%" PRIx64 " %c%c%cp %08" PRIx64
@@ -164,6 +165,8 @@ static void unknown(struct addrspace *as, uint64_t addr, const char *module,
 	sym->module = module;
 	if (!module[0])
 		sym->name = "[unknown]";
+	else if (module[0] == '[')
+		sym->name = module; /* [vdso] */
 	else if (as->flags & ADDRSPACE_UNKNOWN_OFFSETS) {
 		snprintf(as->namebuf, sizeof as->namebuf, "%s+0x%" PRIx64,
 			 module, addr - base);

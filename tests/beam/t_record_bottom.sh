@@ -16,7 +16,10 @@ thread_lines "$T/tid.folded" "$sched" >"$T/s.folded"
 bottom='^[^;]+;[0-9]+_scheduler;([^;]+;)*erts_beamasm:normal_exit/0;init:do_boot/3;init:start_em/1;myapp:main/1;myapp:loop/3;'
 chain=$(samples_matching ';myapp:main/1;myapp:loop/3(;|$)' "$T/s.folded")
 full=$(samples_matching "$bottom" "$T/s.folded")
-full_c=$(samples_matching "$bottom.*;term_to_binary_1(;|$)" "$T/s.folded")
+# both counts are of samples where encode/1 called the BIF: a BIF sample
+# whose Erlang callers were read after they changed (live reads) is in
+# neither
+full_c=$(samples_matching "$bottom"'myapp:handle/2;myapp:encode/1;.*;term_to_binary_1(;|$)' "$T/s.folded")
 in_c=$(samples_matching ';myapp:encode/1;.*;term_to_binary_1(;|$)' "$T/s.folded")
 full_e=$(samples_matching "$bottom"'myapp:compute/1;fibm:fib/1' "$T/s.folded")
 in_e=$(samples_matching ';myapp:compute/1;fibm:fib/1' "$T/s.folded")
