@@ -16,6 +16,7 @@ struct fold {
 	struct intern *groups; /* id 0 = "" */
 	char *key;
 	size_t kcap;
+	uint64_t bytes; /* unique stack text held */
 };
 
 struct fold *fold_new(void)
@@ -59,6 +60,11 @@ int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 	if (id < 0)
 		return (int)id;
 	if ((size_t)id >= old) {
+		/* a few KB of hostile input can expand to gigabytes of unique
+		 * stacks (a compressed recording, a generated file): bound it */
+		f->bytes += len + 4;
+		if (f->bytes > FOLD_MAX_BYTES)
+			return -FE_TOO_BIG;
 		if (vec_reserve((void **)&f->weights, &f->wcap, (size_t)id + 1,
 			 sizeof *f->weights))
 			return -ENOMEM;

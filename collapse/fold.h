@@ -16,6 +16,10 @@
 
 struct fold;
 
+/* The most bytes of unique stack text a fold holds; fold_add() returns
+ * -FE_TOO_BIG past it (real profiles hold tens of MiB). */
+#define FOLD_MAX_BYTES (256ull << 20)
+
 /* One unique stack, as handed out by fold_sorted(). */
 struct fold_entry {
 	const char *stack; /* NUL-terminated, borrowed from the fold */

@@ -85,6 +85,12 @@ ${CC:-cc} -O1 -o "$T/recbomb" tests/faults/recbomb.c "$BUILD/profiler/recwriter.
 [ "$(stat -c %s "$T/bomb.data")" -lt 8000000 ] || fail "bomb too big: $(stat -c %s "$T/bomb.data")"
 safe 1 collapse "$T/bomb.data"
 expect_grep '^flamer: .*bomb\.data: (input exceeds a size limit|Cannot allocate memory)' "$T/err"
+# the other bomb: many unique 4096-frame stacks of short names (the names
+# pass the reader's limit; the unique stacks would take gigabytes): the
+# fold's budget refuses it
+"$T/recbomb" "$T/bomb2.data" 60000 stacks || fail "recbomb stacks failed"
+safe 1 collapse "$T/bomb2.data"
+expect_grep '^flamer: .*bomb2\.data: (input exceeds a size limit|Cannot allocate memory)' "$T/err"
 
 # folded input: malformed lines are counted and skipped
 printf 'main;a 3\nno count here\nmain;b -4\nmain;c nan\nmain;d inf\nmain;e 1e999\n\x00\x01\x02 5\nmain;f 2\n' >"$T/mal.folded"
