@@ -129,9 +129,7 @@ static size_t py_runs(const struct pyframe *py, size_t n, size_t *seg_end,
 	return k;
 }
 
-/* Names a thread's stack starts with when unwound to its root: glibc's
- * _start for the main thread, clone/clone3 for the others. */
-static int is_stack_root(const char *nm)
+int session_is_stack_root(const char *nm)
 {
 	static const char *const roots[] = { "_start", "__clone3", "clone3",
 					     "__clone", "clone", "thread_start" };
@@ -151,7 +149,7 @@ static int native_cut(const struct session *s, const uint32_t *ids,
 		      size_t end, size_t nkernel)
 {
 	return end > nkernel &&
-	       !is_stack_root(frames_name(s->frames, ids[end - 1]));
+	       !session_is_stack_root(frames_name(s->frames, ids[end - 1]));
 }
 
 struct pymerge {

@@ -249,6 +249,11 @@ static int dwarf_frames(struct session *s, struct proc *p,
 		return rc;
 	for (size_t i = 0; i < npcs && !err; i++)
 		err = user_frame(s, p, i ? s->pcs[i] - 1 : s->pcs[i], n);
+	/* a walk that reached _start (ld.so's has no end-of-stack CFI) and
+	 * then failed to read past the top of the stack is complete */
+	if (!err && rc == 1 && *n > 0 &&
+	    session_is_stack_root(frames_name(s->frames, s->ids[*n - 1])))
+		rc = 0;
 	if (!err && rc == 1) {
 		*flags |= REC_SF_TRUNCATED;
 		s->truncated++;

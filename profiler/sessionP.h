@@ -79,6 +79,11 @@ int session_new_process(struct session *s, pid_t pid, pid_t ppid,
 void session_free_tables(struct session *s);
 uint64_t session_now_ns(void);
 
+/* Whether a function name is where a thread's stack starts when unwound
+ * to its root: glibc's (or ld.so's) _start for the main thread,
+ * clone/clone3 for the others (interp.c). */
+int session_is_stack_root(const char *name);
+
 /* Interpreter support hooks (interp.c). */
 void session_interp_prepare(struct session *s, struct proc *p);
 int session_interp_merge(struct session *s, struct proc *p, pid_t tid,
