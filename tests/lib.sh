@@ -29,3 +29,26 @@ ratio_between() {
 }
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# svg_colors SVG: "NAME<TAB>HUE<TAB>SATURATION<TAB>LIGHTNESS" per frame box.
+svg_colors() {
+	awk '
+	function hx(s) { return index("0123456789abcdef", tolower(s)) - 1 }
+	function byte(s, i) { return hx(substr(s, i, 1)) * 16 + hx(substr(s, i + 1, 1)) }
+	/<g><title>/ && match($0, /fill="#[0-9a-fA-F]+"/) {
+		c = substr($0, RSTART + 7, 6)
+		r = byte(c, 1) / 255; g = byte(c, 3) / 255; b = byte(c, 5) / 255
+		mx = r; if (g > mx) mx = g; if (b > mx) mx = b
+		mn = r; if (g < mn) mn = g; if (b < mn) mn = b
+		l = (mx + mn) / 2; d = mx - mn; h = 0; s = 0
+		if (d > 0) {
+			s = d / (1 - (2 * l - 1 < 0 ? 1 - 2 * l : 2 * l - 1))
+			if (mx == r) h = 60 * (((g - b) / d) % 6)
+			else if (mx == g) h = 60 * ((b - r) / d + 2)
+			else h = 60 * ((r - g) / d + 4)
+			if (h < 0) h += 360
+		}
+		t = $0; sub(/.*<g><title>/, "", t); sub(/ \([0-9,]+ samples.*/, "", t)
+		printf "%s\t%.0f\t%.2f\t%.2f\n", t, h, s, l
+	}' "$1"
+}
