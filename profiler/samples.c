@@ -49,20 +49,6 @@ static int push_id(struct session *s, size_t *n, uint32_t id)
 	return 0;
 }
 
-static struct kallsyms *ksyms(struct session *s)
-{
-	int err;
-
-	if (!s->ksyms && !s->ksyms_tried) {
-		s->ksyms_tried = 1;
-		s->ksyms = kallsyms_load("/proc/kallsyms", &err);
-		if (!s->ksyms)
-			fl_warn("/proc/kallsyms", "%s: kernel frames will show as "
-				"[kernel]", flamer_strerror(err));
-	}
-	return s->ksyms;
-}
-
 static int kernel_frame(struct session *s, uint64_t addr, size_t *n)
 {
 	const uint32_t *ids;
@@ -72,7 +58,7 @@ static int kernel_frame(struct session *s, uint64_t addr, size_t *n)
 
 	if (frames_cache_get(s->frames, 0, addr, &ids, &cnt))
 		return push_id(s, n, ids[0]);
-	if (ksyms(s))
+	if (s->ksyms) /* loaded before sampling began */
 		name = kallsyms_lookup(s->ksyms, addr, NULL);
 	err = frames_id(s->frames, FK_KERNEL, name ? name : "[kernel]",
 			"[kernel]", &id);

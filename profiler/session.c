@@ -93,7 +93,6 @@ struct session *session_new(const struct record_options *opt, int *err)
 		goto fail_report_out;
 	if (opt->ev.kernel) {
 		/* ~60 ms: read before sampling starts, not in the middle */
-		s->ksyms_tried = 1;
 		s->ksyms = kallsyms_load("/proc/kallsyms", err);
 		if (!s->ksyms)
 			fl_warn("/proc/kallsyms", "%s: kernel frames will show "

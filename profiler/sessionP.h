@@ -42,8 +42,7 @@ struct session {
 	struct recwriter *w;
 	struct events *ev;
 	struct frames *frames;
-	struct kallsyms *ksyms;
-	int ksyms_tried;
+	struct kallsyms *ksyms; /* NULL without kernel stacks or kallsyms */
 	/* pid -> proc, tid -> thread: intern ids index the arrays */
 	struct intern *pids, *tids;
 	struct proc **procs;
