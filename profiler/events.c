@@ -1,4 +1,5 @@
 #include "events.h"
+#include "../common/vec.h"
 #include "../common/error.h"
 
 #include <errno.h>
@@ -105,15 +106,9 @@ struct events *events_new(const struct events_config *cfg, int *err)
 
 static int push_fd(struct events *ev, int fd)
 {
-	if (ev->nfds == ev->cap) {
-		size_t cap = ev->cap ? ev->cap * 2 : 64;
-		int *nf = realloc(ev->fds, cap * sizeof *nf);
-
-		if (!nf)
-			return -ENOMEM;
-		ev->fds = nf;
-		ev->cap = cap;
-	}
+	if (vec_reserve((void **)&ev->fds, &ev->cap, ev->nfds + 1,
+			sizeof *ev->fds))
+		return -ENOMEM;
 	ev->fds[ev->nfds++] = fd;
 	return 0;
 }

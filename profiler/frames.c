@@ -1,4 +1,5 @@
 #include "frames.h"
+#include "../common/vec.h"
 #include "../common/intern.h"
 
 #include <errno.h>
@@ -113,27 +114,11 @@ int frames_cache_put(struct frames *f, uint64_t asid, uint64_t addr,
 	int64_t r;
 	int added;
 
-	if (f->nids + n > f->capids) {
-		size_t cap = f->capids ? f->capids * 2 : 4096;
-		uint32_t *ni;
-
-		while (cap < f->nids + n)
-			cap *= 2;
-		ni = realloc(f->ids, cap * sizeof *ni);
-		if (!ni)
-			return -ENOMEM;
-		f->ids = ni;
-		f->capids = cap;
-	}
-	if (f->nspans == f->capspans) {
-		size_t cap = f->capspans ? f->capspans * 2 : 4096;
-		struct span *ns = realloc(f->spans, cap * sizeof *ns);
-
-		if (!ns)
-			return -ENOMEM;
-		f->spans = ns;
-		f->capspans = cap;
-	}
+	if (vec_reserve((void **)&f->ids, &f->capids, f->nids + n,
+			sizeof *f->ids) ||
+	    vec_reserve((void **)&f->spans, &f->capspans, f->nspans + 1,
+			sizeof *f->spans))
+		return -ENOMEM;
 	addr_key(key, asid, addr);
 	r = intern_add(f->addrs, key, sizeof key, &added);
 	if (r < 0)

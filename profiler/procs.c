@@ -1,5 +1,6 @@
 /* The recorder's process and thread tables. */
 #include "sessionP.h"
+#include "../common/vec.h"
 #include "../common/log.h"
 #include "../unwind/buildid.h"
 
@@ -19,22 +20,15 @@ uint64_t session_now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-static int grow(void ***arr, size_t *cap, size_t need)
+/* Makes index valid in a pointer array; new slots are NULL. */
+static int grow(void ***arr, size_t *cap, size_t index)
 {
-	void **na;
-	size_t n = *cap ? *cap : 64;
+	size_t old = *cap;
+	int err = vec_reserve((void **)arr, cap, index + 1, sizeof **arr);
 
-	if (need < *cap)
-		return 0;
-	while (n <= need)
-		n *= 2;
-	na = realloc(*arr, n * sizeof *na);
-	if (!na)
-		return -ENOMEM;
-	memset(na + *cap, 0, (n - *cap) * sizeof *na);
-	*arr = na;
-	*cap = n;
-	return 0;
+	if (!err)
+		memset(*arr + old, 0, (*cap - old) * sizeof **arr);
+	return err;
 }
 
 static void free_proc(struct proc *p);

@@ -1,5 +1,6 @@
 /* Mappings of an addrspace: kept sorted and non-overlapping. */
 #include "addrspaceP.h"
+#include "../common/vec.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -93,7 +94,7 @@ static int punch(struct addrspace *as, uint64_t start, uint64_t end)
 			struct mapping tail = *m;
 
 			if (as->nmaps == as->cap)
-				return -EAGAIN; /* caller grows and retries */
+				return -EAGAIN; /* not reached: the caller reserves room */
 			tail.path = strdup(m->path);
 			if (!tail.path)
 				return -ENOMEM;
@@ -122,18 +123,6 @@ static int punch(struct addrspace *as, uint64_t start, uint64_t end)
 	return 0;
 }
 
-static int grow(struct addrspace *as)
-{
-	size_t cap = as->cap ? as->cap * 2 : 64;
-	struct mapping *nm = realloc(as->maps, cap * sizeof *nm);
-
-	if (!nm)
-		return -ENOMEM;
-	as->maps = nm;
-	as->cap = cap;
-	return 0;
-}
-
 int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
 		      uint64_t pgoff, uint32_t prot, const char *path)
 {
@@ -143,15 +132,15 @@ int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
 
 	if (!len || end < start)
 		return 0;
-	if (as->nmaps + 2 > as->cap && (err = grow(as)))
-		return err;
+	/* room for a mapping split in two by punch() and the new one */
+	if (vec_reserve((void **)&as->maps, &as->cap, as->nmaps + 2,
+			sizeof *as->maps))
+		return -ENOMEM;
 	err = punch(as, start, end);
 	if (err)
 		return err;
 	if (!path || (path[0] != '/' && strcmp(path, "[vdso]") != 0))
 		return 0; /* anonymous, [heap], [stack]: no symbols */
-	if (as->nmaps == as->cap && (err = grow(as)))
-		return err;
 	for (i = 0; i < as->nmaps && as->maps[i].start < start; i++)
 		;
 	memmove(&as->maps[i + 1], &as->maps[i],
