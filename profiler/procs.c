@@ -148,7 +148,7 @@ int session_new_process(struct session *s, pid_t pid, pid_t ppid,
 		struct map_ctx mc = { s, pid };
 
 		p->as = addrspace_new(pid);
-		if (p->as && addrspace_load_proc_maps(p->as) == 0)
+		if (p->as && addrspace_load_proc_maps(p->as, session_now_ns()) == 0)
 			addrspace_foreach_map(p->as, write_map, &mc);
 		read_comm(pid, p->comm, sizeof p->comm);
 	}

@@ -284,7 +284,7 @@ static void heal_maps(struct session *s, struct proc *p,
 	if (now - p->maps_reloaded < 200000000ull)
 		return;
 	p->maps_reloaded = now;
-	addrspace_load_proc_maps(p->as);
+	addrspace_load_proc_maps(p->as, now);
 }
 
 static int handle_sample(struct session *s, const struct perf_event_header *h)
@@ -329,6 +329,17 @@ static int handle_sample(struct session *s, const struct perf_event_header *h)
 	return recwriter_sample(s->w, &out);
 }
 
+/* The timestamp of a non-sample record: sample_id_all appends pid, tid,
+ * time, cpu (TID|TIME|CPU), so time is 16 bytes before the end. */
+static uint64_t record_time(const struct perf_event_header *h)
+{
+	uint64_t t = 0;
+
+	if (h->size >= sizeof *h + 24)
+		memcpy(&t, (const unsigned char *)h + h->size - 16, sizeof t);
+	return t;
+}
+
 static int handle_mmap2(struct session *s, const struct perf_event_header *h)
 {
 	const struct {
@@ -352,7 +363,8 @@ static int handle_mmap2(struct session *s, const struct perf_event_header *h)
 	p = session_proc(s, (pid_t)m->pid, 1);
 	if (!p)
 		return -ENOMEM;
-	if (addrspace_add_map(p->as, m->addr, m->len, m->pgoff, m->prot, path))
+	if (addrspace_add_map(p->as, record_time(h), m->addr, m->len, m->pgoff,
+			      m->prot, path))
 		return -ENOMEM;
 	if ((m->prot & PROT_EXEC) && path[0] == '/') {
 		char hex[2 * 20 + 1] = "";
@@ -382,7 +394,7 @@ static int handle_comm(struct session *s, const struct perf_event_header *h)
 		p = session_proc(s, (pid_t)ids[0], 1);
 		if (!p)
 			return -ENOMEM;
-		addrspace_clear(p->as);
+		addrspace_exec(p->as, record_time(h));
 		p->asid = ++s->next_asid;
 		session_interp_prepare(NULL, p);
 		snprintf(p->comm, sizeof p->comm, "%s", comm);

@@ -34,19 +34,29 @@ struct addrspace *addrspace_fork(const struct addrspace *parent, pid_t pid);
 
 void addrspace_free(struct addrspace *as); /* NULL is accepted */
 
-/* Reads /proc/PID/maps (file-backed mappings).  0 or -errno. */
-int addrspace_load_proc_maps(struct addrspace *as);
+/* Reads /proc/PID/maps (file-backed mappings), as of time (see
+ * addrspace_add_map).  0 or -errno. */
+int addrspace_load_proc_maps(struct addrspace *as, uint64_t time);
 
 /* Adds a mapping (path copied; anonymous ones are ignored), replacing what
- * it overlaps.  prot as in mmap(2).  0 or -ENOMEM. */
-int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
-		      uint64_t pgoff, uint32_t prot, const char *path);
+ * it overlaps.  prot as in mmap(2).  time is when it was mapped, in any
+ * clock the caller uses consistently (the recorder: the perf record's
+ * timestamp): a mapping older than the last exec is ignored, so records
+ * read out of order from several CPUs' rings cannot bring back the old
+ * image.  0 or -ENOMEM. */
+int addrspace_add_map(struct addrspace *as, uint64_t time, uint64_t start,
+		      uint64_t len, uint64_t pgoff, uint32_t prot,
+		      const char *path);
 
 /* Whether addr lies in a known file mapping (or the vdso). */
 int addrspace_covers(const struct addrspace *as, uint64_t addr);
 
-/* Forget every mapping (after exec). */
+/* Forget every mapping. */
 void addrspace_clear(struct addrspace *as);
+
+/* The process exec'd at time: forget the mappings made before it (those of
+ * the new image that were already read from another CPU's ring stay). */
+void addrspace_exec(struct addrspace *as, uint64_t time);
 
 /* Sets the JIT symbol source (ctx borrowed; NULL fn removes it). */
 void addrspace_set_jit(struct addrspace *as, addrspace_jit_fn fn, void *ctx);

@@ -8,6 +8,7 @@
 
 struct mapping {
 	uint64_t start, end, pgoff;
+	uint64_t time;        /* when it was mapped (see addrspace_add_map) */
 	uint32_t prot;
 	char *path;
 };
@@ -17,6 +18,7 @@ struct addrspace {
 	struct mapping *maps; /* sorted by start, non-overlapping */
 	size_t nmaps, cap;
 	int dirty;            /* exec mappings added since dwfl was built */
+	uint64_t exec_time;   /* time of the last exec */
 	Dwfl *dwfl;
 	int attached;         /* dwfl_attach_state done */
 	unsigned flags;

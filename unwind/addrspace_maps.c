@@ -35,6 +35,21 @@ void addrspace_clear(struct addrspace *as)
 	as->dirty = 1;
 }
 
+void addrspace_exec(struct addrspace *as, uint64_t time)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < as->nmaps; i++) {
+		if (as->maps[i].time < time)
+			free(as->maps[i].path);
+		else
+			as->maps[kept++] = as->maps[i];
+	}
+	as->nmaps = kept;
+	as->exec_time = time;
+	as->dirty = 1;
+}
+
 void addrspace_free(struct addrspace *as)
 {
 	if (!as)
@@ -123,14 +138,15 @@ static int punch(struct addrspace *as, uint64_t start, uint64_t end)
 	return 0;
 }
 
-int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
-		      uint64_t pgoff, uint32_t prot, const char *path)
+int addrspace_add_map(struct addrspace *as, uint64_t time, uint64_t start,
+		      uint64_t len, uint64_t pgoff, uint32_t prot,
+		      const char *path)
 {
 	uint64_t end = start + len;
 	size_t i;
 	int err;
 
-	if (!len || end < start)
+	if (!len || end < start || time < as->exec_time)
 		return 0;
 	/* room for a mapping split in two by punch() and the new one */
 	if (vec_reserve((void **)&as->maps, &as->cap, as->nmaps + 2,
@@ -149,6 +165,7 @@ int addrspace_add_map(struct addrspace *as, uint64_t start, uint64_t len,
 	as->maps[i].end = end;
 	as->maps[i].pgoff = pgoff;
 	as->maps[i].prot = prot;
+	as->maps[i].time = time;
 	as->maps[i].path = strdup(path);
 	if (!as->maps[i].path) {
 		memmove(&as->maps[i], &as->maps[i + 1],
@@ -168,11 +185,12 @@ struct addrspace *addrspace_fork(const struct addrspace *parent, pid_t pid)
 	if (!as)
 		return NULL;
 	as->flags = parent->flags;
+	as->exec_time = parent->exec_time;
 	for (size_t i = 0; i < parent->nmaps; i++) {
 		const struct mapping *m = &parent->maps[i];
 
-		if (addrspace_add_map(as, m->start, m->end - m->start, m->pgoff,
-				      m->prot, m->path)) {
+		if (addrspace_add_map(as, m->time, m->start, m->end - m->start,
+				      m->pgoff, m->prot, m->path)) {
 			addrspace_free(as);
 			return NULL;
 		}
@@ -180,7 +198,7 @@ struct addrspace *addrspace_fork(const struct addrspace *parent, pid_t pid)
 	return as;
 }
 
-int addrspace_load_proc_maps(struct addrspace *as)
+int addrspace_load_proc_maps(struct addrspace *as, uint64_t time)
 {
 	char path[64], *line = NULL;
 	size_t cap = 0;
@@ -210,7 +228,8 @@ int addrspace_load_proc_maps(struct addrspace *as)
 			prot |= PROT_WRITE;
 		if (perms[2] == 'x')
 			prot |= PROT_EXEC;
-		err = addrspace_add_map(as, start, end - start, off, prot, p);
+		err = addrspace_add_map(as, time, start, end - start, off,
+					prot, p);
 		if (err)
 			break;
 	}

@@ -46,15 +46,15 @@ static void test_maps(void)
 	struct addrspace *as = addrspace_new(getpid());
 	struct symbol sym;
 
-	CHECK(addrspace_add_map(as, 0x1000, 0x3000, 0, PROT_READ | PROT_EXEC,
+	CHECK(addrspace_add_map(as, 1, 0x1000, 0x3000, 0, PROT_READ | PROT_EXEC,
 				"/lib/a.so") == 0);
-	CHECK(addrspace_add_map(as, 0x10000, 0x1000, 0, PROT_READ, "/lib/b.so") == 0);
+	CHECK(addrspace_add_map(as, 1, 0x10000, 0x1000, 0, PROT_READ, "/lib/b.so") == 0);
 	CHECK(addrspace_nmaps(as) == 2);
 	/* an anonymous mapping punches a hole into a.so: 3 pieces remain */
-	CHECK(addrspace_add_map(as, 0x2000, 0x1000, 0, PROT_READ, NULL) == 0);
+	CHECK(addrspace_add_map(as, 1, 0x2000, 0x1000, 0, PROT_READ, NULL) == 0);
 	CHECK(addrspace_nmaps(as) == 3);
 	/* replacing all of b.so */
-	CHECK(addrspace_add_map(as, 0xf000, 0x3000, 0, PROT_READ, "/lib/c.so") == 0);
+	CHECK(addrspace_add_map(as, 1, 0xf000, 0x3000, 0, PROT_READ, "/lib/c.so") == 0);
 	CHECK(addrspace_nmaps(as) == 3);
 	/* unknown code in a mapping without an ELF file: "[c.so]" */
 	CHECK(addrspace_symbolize(as, 0x10010, &sym) == 0);
@@ -65,6 +65,16 @@ static void test_maps(void)
 	CHECK_STR(sym.name, "c.so+0x1010");
 	CHECK(addrspace_symbolize(as, 0x900000, &sym) == 0);
 	CHECK_STR(sym.name, "[unknown]");
+	/* exec at time 5: maps from before go, later ones stay, and a record
+	 * of the old image read late is ignored */
+	CHECK(addrspace_add_map(as, 7, 0x40000, 0x1000, 0, PROT_EXEC,
+				"/new/ld.so") == 0);
+	addrspace_exec(as, 5);
+	CHECK(addrspace_nmaps(as) == 1);
+	CHECK(addrspace_covers(as, 0x40010) && !addrspace_covers(as, 0x10010));
+	CHECK(addrspace_add_map(as, 3, 0x50000, 0x1000, 0, PROT_EXEC,
+				"/old/lib.so") == 0);
+	CHECK(!addrspace_covers(as, 0x50010));
 	addrspace_clear(as);
 	CHECK(addrspace_nmaps(as) == 0);
 	addrspace_free(as);
@@ -82,7 +92,7 @@ static void test_symbolize_self(void)
 	struct symbol sym;
 	uint64_t addr = (uint64_t)(uintptr_t)&flamer_test_marker;
 
-	CHECK(addrspace_load_proc_maps(as) == 0);
+	CHECK(addrspace_load_proc_maps(as, 0) == 0);
 	CHECK(addrspace_nmaps(as) > 0);
 	CHECK(addrspace_symbolize(as, addr + 1, &sym) == 0);
 	CHECK_STR(sym.name, "flamer_test_marker");
