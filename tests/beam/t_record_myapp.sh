@@ -21,7 +21,9 @@ J='(_\[j\])?'   # JIT helpers may carry collapse's _[j] mark
 chain=$(samples_matching ';myapp:main/1;myapp:loop/3(;|$)' "$T/s.folded")
 loop=$(samples_matching ';myapp:loop/3(;|$)' "$T/s.folded")
 enc=$(samples_matching ';myapp:loop/3;myapp:handle/2;myapp:encode/1(;|$)' "$T/s.folded")
-enc_c=$(samples_matching ";myapp:encode/1;call_(light_)?bif_shared$J;" "$T/s.folded")
+# (the same prefix as $enc, so the share cannot pass 1 when a walk that
+# stopped early left encode/1 without loop/3 above it)
+enc_c=$(samples_matching ";myapp:loop/3;myapp:handle/2;myapp:encode/1;call_(light_)?bif_shared$J;" "$T/s.folded")
 light=$(samples_matching ";myapp:main/1;myapp:loop/3;myapp:handle/2;myapp:encode/1;call_light_bif_shared$J;term_to_binary_1(;|$)" "$T/s.folded")
 # In C below the Erlang chain: a C frame (term_to_binary_1,
 # beam_jit_call_bif, ...) under the JIT helper, with the chain above it.
