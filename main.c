@@ -20,14 +20,21 @@ static const char usage[] =
 	"            a recording (default flamer.data)\n"
 	"  collapse  fold a recording, perf script output, SystemTap stacks or\n"
 	"            collapsed stacks into collapsed stacks (one line a stack)\n"
-	"  svg       render collapsed stacks as an interactive SVG flame graph\n"
+	"  svg       render collapsed stacks or a recording as an interactive\n"
+	"            SVG flame graph\n"
 	"  diff      render a differential flame graph of two collapsed files\n"
+	"            or recordings\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help     this text\n"
+	"  --version      print flamer's version and exit\n"
 	"\n"
 	"Examples:\n"
 	"  flamer record -p 1234 -d 20\n"
 	"  flamer record -F 499 -- ./prog arg\n"
 	"  flamer collapse | flamer svg > out.svg\n"
-	"  flamer diff before.folded after.folded > diff.svg\n"
+	"  flamer svg flamer.data > out.svg\n"
+	"  flamer diff before.data after.data > diff.svg\n"
 	"\n"
 	"Run 'flamer COMMAND --help' for a command's options.\n"
 	"\n"
@@ -37,7 +44,11 @@ static const char usage[] =
 	"  2  usage error (bad option or argument)\n"
 	"  3  partial: output written but incomplete (truncated input, write\n"
 	"     error during recording, lost samples are not counted here)\n"
-	"  4  not permitted (privileges, perf_event_paranoid)\n";
+	"  4  not permitted (privileges, perf_event_paranoid)\n"
+	"  5  record: no samples were taken (the target used no CPU while it\n"
+	"     was recorded); the empty recording is kept\n"
+	"\n"
+	"Manual: man flamer\n";
 
 int main(int argc, char **argv)
 {

@@ -15,22 +15,7 @@ work=$(mktemp -d /tmp/flamer-bench-render.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 [ -x "$FLAMER" ] || { echo "build flamer first (make flamer)" >&2; exit 1; }
 
-# A program-like call tree: 3,000 function names, stacks 8-40 deep that
-# share prefixes, Zipf-ish counts.  Deterministic (fixed seed).
-awk -v n="$stacks" 'BEGIN {
-	srand(42)
-	for (i = 0; i < 3000; i++) name[i] = sprintf("mod%d::function_%d", i % 37, i)
-	made = 0
-	while (made < n) {
-		d = 8 + int(rand() * 33); s = "app;main"
-		for (j = 0; j < d; j++) {
-			k = (j < 6) ? int(rand() * (4 + j * 3)) : int(rand() * 3000)
-			s = s ";" name[k]
-		}
-		if (rand() < 0.2) s = s ";sys_read_[k];vfs_read_[k]"
-		if (!(s in seen)) { seen[s] = 1; made++; print s " " (1 + int(1000 / (1 + made % 500))) }
-	}
-}' >"$work/in.folded"
+bench/gen_folded.sh "$stacks" >"$work/in.folded"
 echo "input: $(wc -l <"$work/in.folded") unique stacks, $(du -h "$work/in.folded" | cut -f1)"
 
 # measure NAME CMD... : wall seconds and peak RSS (KiB) of CMD > NAME.svg

@@ -450,6 +450,14 @@ static int collapse(struct env *env, struct fold *f)
 	}
 	if (err)
 		goto out;
+	if (in != IN_AUTO && in != IN_FLAMER && (size_t)n >= REC_MAGIC_LEN &&
+	    !memcmp(buf, REC_MAGIC, REC_MAGIC_LEN)) {
+		/* text expected, a recording given: say so, read it as one */
+		fl_note(env->path, "is a flamer recording, not %s text: read "
+			"as a recording", in == IN_PERF ? "perf script"
+			: in == IN_STAP ? "SystemTap" : "collapsed");
+		in = IN_FLAMER;
+	}
 	if (in == IN_AUTO) {
 		if ((size_t)n >= REC_MAGIC_LEN && !memcmp(buf, REC_MAGIC, REC_MAGIC_LEN))
 			in = IN_FLAMER;

@@ -341,7 +341,9 @@ int recfold_run(struct recreader *r, struct fold *f,
 		goto out;
 	}
 	while ((rc = recreader_next(r, &rec)) > 0) {
-		err = on_record(&rf, &rec, &st);
+		err = o->hook ? o->hook(&rec, o->hook_arg) : 0;
+		if (!err)
+			err = on_record(&rf, &rec, &st);
 		if (err)
 			goto out;
 	}

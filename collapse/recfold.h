@@ -21,6 +21,11 @@ struct recfold_opts {
 	int pid, tid, no_kernel;
 	int has_from, has_to;
 	double from, to; /* seconds since the start: from <= t < to */
+	/* Optional: called with every record before it is folded (for
+	 * metadata, time-ordered samples, ...); a non-zero return stops
+	 * the run and is returned.  hook_arg is passed through. */
+	int (*hook)(const struct rec_record *rec, void *hook_arg);
+	void *hook_arg;
 };
 
 struct recfold_stats {

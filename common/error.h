@@ -50,6 +50,8 @@ enum flamer_exit {
 	FLAMER_EXIT_USAGE = 2,   /* bad command line */
 	FLAMER_EXIT_PARTIAL = 3, /* result written but incomplete */
 	FLAMER_EXIT_PERM = 4,    /* not permitted (privileges, paranoid sysctl) */
+	FLAMER_EXIT_NO_SAMPLES = 5, /* record: the target used no CPU while
+				     * recorded; the (empty) recording is kept */
 };
 
 #endif

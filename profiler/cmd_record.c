@@ -64,7 +64,8 @@ static const char record_usage[] =
 	"\n"
 	"Exit codes: 0 ok; 1 failed; 2 usage error, no such process or\n"
 	"command; 3 partial (write error: the recording up to it is kept);\n"
-	"4 not permitted.\n";
+	"4 not permitted; 5 no samples were taken (the target used no CPU\n"
+	"while recorded: idle or waiting; the empty recording is kept).\n";
 
 enum {
 	OPT_NO_KERNEL = 256,

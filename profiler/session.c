@@ -61,6 +61,44 @@ static void write_meta(struct session *s)
 	recwriter_meta(s->w, "event", "cpu-clock");
 }
 
+/* META "pid" and "command" (argv joined by spaces, or for -p the target's
+ * /proc/PID/cmdline), shown in SVG subtitles and pprof comments. */
+static void meta_target(struct session *s, pid_t pid, char *const argv[])
+{
+	char cmd[1024] = "", buf[32];
+	size_t n = 0;
+
+	if (argv) {
+		for (int i = 0; argv[i] && n + 1 < sizeof cmd; i++)
+			n += (size_t)snprintf(cmd + n, sizeof cmd - n, "%s%s",
+					      i ? " " : "", argv[i]);
+	} else {
+		int fd;
+
+		snprintf(buf, sizeof buf, "/proc/%d/cmdline", (int)pid);
+		fd = open(buf, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			ssize_t got = read(fd, cmd, sizeof cmd - 1);
+
+			close(fd);
+			n = got > 0 ? (size_t)got : 0;
+			while (n && cmd[n - 1] == '\0')
+				n--;
+			for (size_t i = 0; i < n; i++)
+				if (cmd[i] == '\0')
+					cmd[i] = ' ';
+			cmd[n] = '\0';
+		}
+	}
+	if (n > sizeof cmd - 1)
+		n = sizeof cmd - 1;
+	cmd[n] = '\0';
+	snprintf(buf, sizeof buf, "%d", (int)pid);
+	recwriter_meta(s->w, "pid", buf);
+	if (*cmd)
+		recwriter_meta(s->w, "command", cmd);
+}
+
 struct session *session_new(const struct record_options *opt, int *err)
 {
 	struct session *s = calloc(1, sizeof *s);
@@ -241,6 +279,7 @@ int session_attach(struct session *s, pid_t pid)
 	}
 	s->target = pid;
 	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	meta_target(s, pid, NULL);
 	err = session_new_process(s, pid, 0, NULL);
 	if (!err)
 		err = attach_threads(s, pid);
@@ -317,6 +356,7 @@ int session_launch(struct session *s, char *const argv[])
 	close(errp[1]);
 	s->target = pid;
 	s->launched = 1;
+	meta_target(s, pid, argv);
 	s->pidfd = -1;
 	err = session_new_process(s, pid, getpid(), NULL);
 	if (!err && !session_thread(s, pid, pid, 1))
@@ -510,6 +550,8 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "python-merged", s->py_merged);
 		recwriter_count(s->w, "python-ambiguous", s->py_ambiguous);
 		recwriter_count(s->w, "python-invalid", s->py_invalid);
+		recwriter_count(s->w, "duration-ns",
+				session_now_ns() - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
 	if (!err)
@@ -563,6 +605,15 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)s->py_invalid);
 	if (!fl_quiet)
 		warn_bad_maps(s);
+	if (code == FLAMER_EXIT_OK && !s->samples) {
+		/* not an error, but nothing to draw: say so, and say it in the
+		 * exit code so scripts do not render an empty profile */
+		fprintf(stderr, "flamer: no samples were taken: the target "
+				"used no CPU while it was recorded (it was idle "
+				"or waiting); exit code %d\n",
+			FLAMER_EXIT_NO_SAMPLES);
+		code = FLAMER_EXIT_NO_SAMPLES;
+	}
 	session_free(s);
 	return code;
 }

@@ -20,6 +20,7 @@ struct both {
 	size_t cap;
 	int side; /* 0 = before, 1 = after */
 	double total[2];
+	int partial; /* a side was a damaged recording */
 };
 
 static int grow(struct both *b, size_t need)
@@ -63,10 +64,14 @@ static int read_side(const char *cmd, const char *path, struct both *b)
 
 	if (fd < 0)
 		return FLAMER_EXIT_FAIL;
-	err = input_read(fd, add_line, b, &st);
+	err = input_read_any(fd, path, add_line, b, &st, NULL);
 	if (fd > STDIN_FILENO)
 		close(fd);
-	if (err) {
+	if (err == -FE_TRUNCATED && st.lines) {
+		fl_warn(cmd, "%s: recording is truncated or damaged: using the "
+			"samples before the damage", path);
+		b->partial = 1;
+	} else if (err) {
 		fl_error(cmd, "%s: %s", path, flamer_strerror(err));
 		return FLAMER_EXIT_FAIL;
 	}
@@ -128,6 +133,8 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	rc = render_output(f, &c);
+	if (rc == FLAMER_EXIT_OK && b.partial)
+		rc = FLAMER_EXIT_PARTIAL;
 out:
 	flame_free(f);
 	intern_free(b.stacks);

@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int add_line(const struct folded_line *fl, void *arg)
@@ -54,13 +56,47 @@ int render_report_input(const char *cmd, const char *name,
 	return 0;
 }
 
+/* The subtitle and <desc> text for a recording's metadata. */
+void render_describe(const struct input_meta *m, char *sub, size_t subsz,
+		     char *desc, size_t descsz)
+{
+	char date[40] = "", dur[32] = "", rate[32] = "", pid[32] = "";
+	time_t t = (time_t)m->start_time;
+	struct tm tm;
+
+	if (m->start_time && gmtime_r(&t, &tm))
+		strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	snprintf(dur, sizeof dur, "%.1f s", (double)m->duration_ns / 1e9);
+	if (m->freq)
+		snprintf(rate, sizeof rate, "%llu Hz",
+			 (unsigned long long)m->freq);
+	if (m->pid)
+		snprintf(pid, sizeof pid, "pid %u", m->pid);
+	snprintf(sub, subsz, "%s%s%s%s%s%s%s%llu samples, %s%s%s%s%s",
+		 m->command, m->command[0] ? " " : "",
+		 pid[0] ? "(" : "", pid, pid[0] ? "), " : "",
+		 rate, rate[0] ? ", " : "",
+		 (unsigned long long)m->samples, dur,
+		 date[0] ? ", " : "", date,
+		 m->version[0] ? ", flamer " : "", m->version);
+	snprintf(desc, descsz,
+		 "flamer recording\ncommand: %s\npid: %s\nrate: %s\n"
+		 "duration: %s\nsamples: %llu\nlost: %llu\ndate: %s\n"
+		 "host: %s\nflamer version: %s\ncomplete: %s\n",
+		 m->command, pid[0] ? pid + 4 : "", rate, dur,
+		 (unsigned long long)m->samples, (unsigned long long)m->lost,
+		 date, m->host, m->version, m->complete ? "yes" : "no");
+}
+
 int cmd_svg(int argc, char **argv)
 {
 	struct render_cmd c;
 	struct input_stats st;
+	struct input_meta meta;
 	struct flame *f = NULL;
 	const char *name;
-	int rc = render_parse_args(argc, argv, &c), fd = -1, err;
+	char sub[512], desc[1024];
+	int rc = render_parse_args(argc, argv, &c), fd = -1, err, partial = 0;
 
 	if (rc >= 0)
 		return rc;
@@ -73,15 +109,35 @@ int cmd_svg(int argc, char **argv)
 	fd = render_open_input(argv[0], c.nargs ? c.args[0] : NULL);
 	if (fd < 0)
 		goto out;
+	if (fd == STDIN_FILENO && isatty(fd))
+		fl_note(argv[0], "reading collapsed stacks from stdin (the "
+			"terminal; end with Ctrl-D), or give a file: flamer svg "
+			"flamer.data > out.svg");
 	f = flame_new(&c.fo);
 	if (!f) {
 		fl_error_code(argv[0], -ENOMEM);
 		goto out;
 	}
-	err = input_read(fd, add_line, f, &st);
-	if (err) {
+	err = input_read_any(fd, name, add_line, f, &st, &meta);
+	if (err == -FE_TRUNCATED && st.lines) {
+		fl_warn(argv[0], "%s: recording is truncated or damaged: the "
+			"graph has the samples before the damage", name);
+		partial = 1;
+	} else if (err) {
 		fl_error(argv[0], "%s: %s", name, flamer_strerror(err));
 		goto out;
+	}
+	if (meta.is_recording) {
+		render_describe(&meta, sub, sizeof sub, desc, sizeof desc);
+		if (!c.fo.subtitle)
+			c.fo.subtitle = sub;
+		c.fo.recording = desc;
+		flame_set_text(f, c.fo.subtitle, c.fo.recording);
+		if (!st.lines) {
+			fl_error(argv[0], "%s: the recording has no samples",
+				 name);
+			goto out;
+		}
 	}
 	if (render_report_input(argv[0], name, &st, f))
 		goto out;
@@ -92,6 +148,8 @@ int cmd_svg(int argc, char **argv)
 		goto out;
 	}
 	rc = render_output(f, &c);
+	if (rc == FLAMER_EXIT_OK && partial)
+		rc = FLAMER_EXIT_PARTIAL;
 out:
 	if (fd > STDIN_FILENO)
 		close(fd);

@@ -73,6 +73,7 @@ void flame_opts_default(struct flame_opts *o)
 	o->fontwidth = 0.59;
 	o->minwidth = 0.1;
 	o->colors = PAL_KIND;
+	o->legend = 1;
 }
 
 static uint32_t new_node(struct flame *f, uint32_t name)
@@ -95,6 +96,13 @@ static uint32_t new_node(struct flame *f, uint32_t name)
 	nd->first = nd->next = nd->last = NONE;
 	nd->value = nd->before = 0;
 	return (uint32_t)f->n++;
+}
+
+void flame_set_text(struct flame *f, const char *subtitle,
+		    const char *recording)
+{
+	f->o.subtitle = subtitle;
+	f->o.recording = recording;
 }
 
 struct flame *flame_new(const struct flame_opts *o)

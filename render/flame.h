@@ -27,6 +27,8 @@ struct flame_opts {
 	/* Text options; borrowed, must outlive the flame.  NULL = default. */
 	const char *title, *subtitle, *countname, *nametype, *fonttype;
 	const char *notes;
+	const char *recording; /* <desc id="recording"> text, NULL = none */
+	int legend;      /* draw the frame-kind legend (kind palette only) */
 	const char *bgcolor1, *bgcolor2; /* "#rrggbb" each */
 	double width;       /* image width, px (default 1200) */
 	double frameheight; /* px (default 16) */
@@ -92,6 +94,11 @@ int flame_is_diff(const struct flame *f);
 
 /* Sets (or, with NULL, clears) the palette file used by flame_write_svg. */
 void flame_set_palfile(struct flame *f, struct palfile *p);
+
+/* Replaces the subtitle and recording <desc> text (borrowed, must outlive
+ * the flame; NULL = none), once the input has said what it is. */
+void flame_set_text(struct flame *f, const char *subtitle,
+		    const char *recording);
 
 /* The options the graph was made with (borrowed). */
 const struct flame_opts *flame_options(const struct flame *f);

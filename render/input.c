@@ -84,10 +84,28 @@ static int grow(struct reader *r)
 
 int input_read(int fd, input_fn fn, void *arg, struct input_stats *st)
 {
+	return input_read_pre(fd, NULL, 0, fn, arg, st);
+}
+
+int input_read_pre(int fd, const char *pre, size_t n, input_fn fn,
+		   void *arg, struct input_stats *st)
+{
 	struct reader r = { 0 };
 	int err = 0;
 
 	memset(st, 0, sizeof *st);
+	if (n) {
+		err = grow(&r); /* CHUNK bytes: pre is a few bytes of magic */
+		if (!err && n > r.cap)
+			err = -EINVAL;
+		if (err)
+			goto out;
+		memcpy(r.buf, pre, n);
+		r.len = n;
+		err = drain(&r, fn, arg, st);
+		if (err)
+			goto out;
+	}
 	for (;;) {
 		ssize_t got;
 
@@ -111,6 +129,7 @@ int input_read(int fd, input_fn fn, void *arg, struct input_stats *st)
 		if (err)
 			break;
 	}
+out:
 	free(r.buf);
 	return err;
 }

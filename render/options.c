@@ -10,8 +10,14 @@
 #include <string.h>
 
 static const char usage_svg[] =
-	"usage: flamer svg [OPTIONS] [FILE]          (FILE: collapsed stacks, default stdin)\n"
+	"usage: flamer svg [OPTIONS] [FILE]          (FILE: collapsed stacks or a\n"
+	"                                            recording; default stdin)\n"
 	"       flamer diff [OPTIONS] BEFORE AFTER    (differential graph of two files)\n"
+	"\n"
+	"A flamer recording (flamer.data) is folded as `flamer collapse` folds it;\n"
+	"its command, pid, rate, duration, date and flamer version then go into\n"
+	"the SVG's <desc id=\"recording\"> and, unless --subtitle is given, the\n"
+	"subtitle.\n"
 	"\n"
 	"  -o, --output FILE  write the SVG to FILE (default stdout)\n"
 	"  --title TEXT       title (default \"Flame Graph\", \"Icicle Graph\", ...)\n"
@@ -37,19 +43,23 @@ static const char usage_svg[] =
 	"  --negate           differential: swap red and blue\n"
 	"  --sort name|weight children by name (default) or heaviest first\n"
 	"  --notes TEXT       text kept in the SVG's <desc>\n"
+	"  --no-legend        no legend of the colours by frame kind (drawn\n"
+	"                     with the kind palette when 2+ kinds are shown)\n"
 	"\n"
 	"Examples:\n"
-	"  flamer collapse flamer.data | flamer svg > profile.svg\n"
+	"  flamer svg flamer.data > profile.svg\n"
+	"  flamer collapse --tid flamer.data | flamer svg > profile.svg\n"
 	"  flamer svg --title \"API server\" --minwidth 0.5% -o api.svg api.folded\n"
 	"  flamer diff --negate before.folded after.folded > diff.svg\n"
 	"\n"
-	"Exit codes: 0 ok, 1 no stacks / failure, 2 usage.\n";
+	"Exit codes: 0 ok, 1 no stacks / failure, 2 usage, 3 partial (a\n"
+	"truncated or damaged recording: drawn up to the damage).\n";
 
 enum {
 	O_TITLE = 256, O_SUBTITLE, O_WIDTH, O_HEIGHT, O_MINWIDTH, O_FONTTYPE,
 	O_FONTSIZE, O_FONTWIDTH, O_COUNTNAME, O_NAMETYPE, O_COLORS,
 	O_BGCOLORS, O_HASH, O_CP, O_PALFILE, O_REVERSE, O_INVERTED,
-	O_FLAMECHART, O_NEGATE, O_SORT, O_NOTES,
+	O_FLAMECHART, O_NEGATE, O_SORT, O_NOTES, O_NO_LEGEND,
 };
 
 static const struct option longopts[] = {
@@ -57,6 +67,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "title", required_argument, NULL, O_TITLE },
 	{ "subtitle", required_argument, NULL, O_SUBTITLE },
+	{ "no-legend", no_argument, NULL, O_NO_LEGEND },
 	{ "width", required_argument, NULL, O_WIDTH },
 	{ "height", required_argument, NULL, O_HEIGHT },
 	{ "minwidth", required_argument, NULL, O_MINWIDTH },
@@ -153,6 +164,7 @@ static int parse_one(int opt, const char *arg, struct render_cmd *c)
 	case O_FLAMECHART: fo->flamechart = 1; return 0;
 	case O_NEGATE: fo->negate = 1; return 0;
 	case O_NOTES: fo->notes = arg; return 0;
+	case O_NO_LEGEND: fo->legend = 0; return 0;
 	case O_SORT:
 		if (!strcmp(arg, "weight"))
 			fo->sort_weight = 1;

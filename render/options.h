@@ -23,6 +23,14 @@ int render_parse_args(int argc, char **argv, struct render_cmd *c);
 int render_output(struct flame *f, struct render_cmd *c);
 
 struct input_stats;
+struct input_meta;
+
+/* render_describe - the subtitle ("CMD (pid N), 99 Hz, 120 samples, 1.2 s,
+ * DATE, flamer V") and the <desc> text (one "key: value" a line) for a
+ * recording's metadata, written NUL-terminated (cut to fit) into sub and
+ * desc. */
+void render_describe(const struct input_meta *m, char *sub, size_t subsz,
+		     char *desc, size_t descsz);
 
 /* render_open_input - open path for reading ("-" or NULL: stdin).  Returns
  * the fd or -1 after printing the error. */

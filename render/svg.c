@@ -18,6 +18,20 @@ struct geom {
 	double ypad1, ypad2, ypad3;
 	double total, maxdelta;
 	int inverted, diff, negate;
+	unsigned legend; /* bit per enum text_kind shown in the legend */
+	double legendh;  /* px of the legend row at the bottom (0 = none) */
+};
+
+/* Legend labels of the kind palette, in legend order. */
+static const struct {
+	enum text_kind kind;
+	const char *label;
+} legend_items[] = {
+	{ TK_NATIVE, "native" }, { TK_INLINE, "inlined" },
+	{ TK_KERNEL, "kernel" }, { TK_JIT, "JIT" },
+	{ TK_PYTHON, "Python" }, { TK_ERLANG, "Erlang/Elixir" },
+	{ TK_WAKER, "waker" }, { TK_SPECIAL, "unknown" },
+	{ TK_BROKEN, "truncated/invalid" }, { TK_MERGED, "merged narrow" },
 };
 
 /* A number as short as it can be: "12" or "12.35". */
@@ -118,6 +132,11 @@ static void put_header(struct obuf *ob, const struct flame_opts *o,
 		put_text_str(ob, o->notes);
 		obuf_puts(ob, "</desc>\n");
 	}
+	if (o->recording) {
+		obuf_puts(ob, "<desc id=\"recording\">");
+		put_text_str(ob, o->recording);
+		obuf_puts(ob, "</desc>\n");
+	}
 	obuf_puts(ob, "<defs><linearGradient id=\"background\" y1=\"0\" y2=\"1\" "
 		      "x1=\"0\" x2=\"0\"><stop stop-color=\"");
 	put_text_str(ob, o->bgcolor1);
@@ -136,7 +155,7 @@ static void put_controls(struct obuf *ob, const struct flame_opts *o,
 			 const struct geom *g)
 {
 	const char *title = o->title;
-	double bottom = g->height - g->ypad2 / 2;
+	double bottom = g->height - g->legendh - g->ypad2 / 2;
 
 	if (!title)
 		title = o->flamechart ? "Flame Chart"
@@ -153,6 +172,41 @@ static void put_controls(struct obuf *ob, const struct flame_opts *o,
 	put_label(ob, "ignorecase", g->width - XPAD - 16, g->fs * 2, NULL,
 		  "ic");
 	put_label(ob, "matched", g->width - XPAD - 100, bottom, "hide", " ");
+}
+
+/* A row of colour swatches and kind names along the bottom: the colour
+ * of a label's own name under the kind palette (the hue band's middle). */
+static void put_legend(struct obuf *ob, const struct geom *g)
+{
+	double x = XPAD, y = g->height - g->legendh + 2, sw = g->fs;
+
+	if (!g->legend)
+		return;
+	obuf_puts(ob, "<g id=\"legend\" font-size=\"");
+	put_num(ob, g->fs - 1);
+	obuf_puts(ob, "\">\n");
+	for (size_t i = 0; i < sizeof legend_items / sizeof *legend_items; i++) {
+		const char *l = legend_items[i].label;
+
+		if (!(g->legend & (1u << legend_items[i].kind)))
+			continue;
+		obuf_puts(ob, "<rect");
+		put_attr_num(ob, "x", x);
+		put_attr_num(ob, "y", y);
+		put_attr_num(ob, "width", sw);
+		put_attr_num(ob, "height", sw - 2);
+		obuf_puts(ob, " fill=\"");
+		put_color(ob, palette_color(PAL_KIND, legend_items[i].kind,
+					    l, strlen(l)));
+		obuf_puts(ob, "\"/><text");
+		put_attr_num(ob, "x", x + sw + 3);
+		put_attr_num(ob, "y", y + sw - 3);
+		obuf_putc(ob, '>');
+		put_text_str(ob, l);
+		obuf_puts(ob, "</text>\n");
+		x += sw + 12 + (double)strlen(l) * g->fs * 0.6;
+	}
+	obuf_puts(ob, "</g>\n");
 }
 
 /* "NAME (N samples, P%)" or, differential, "NAME (N samples, P%; before
@@ -209,7 +263,8 @@ static void put_frame(struct obuf *ob, const struct flame_opts *o,
 	if (g->inverted)
 		y = g->ypad1 + g->ypad3 + fr->depth * g->fh;
 	else
-		y = g->height - g->ypad2 - (fr->depth + 1) * g->fh + FRAMEPAD;
+		y = g->height - g->legendh - g->ypad2 - (fr->depth + 1) * g->fh +
+		    FRAMEPAD;
 	obuf_puts(ob, "<g>");
 	put_title(ob, o, g, fr);
 	obuf_puts(ob, "<rect");
@@ -253,12 +308,20 @@ static void make_geom(struct geom *g, const struct flame_opts *o, int diff,
 	g->diff = diff;
 	g->negate = o->negate;
 	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			g->legend |= 1u << fr[i].kind;
 		if (fr[i].depth > maxdepth)
 			maxdepth = fr[i].depth;
 		if (i > 0 && fabs(fr[i].value - fr[i].before) > g->maxdelta)
 			g->maxdelta = fabs(fr[i].value - fr[i].before);
 	}
-	g->height = (maxdepth + 1) * g->fh + g->ypad1 + g->ypad2 + g->ypad3;
+	/* a legend is worth its row when the kind palette tells 2+ kinds */
+	if (!o->legend || diff || o->colors != PAL_KIND || o->palfile ||
+	    __builtin_popcount(g->legend & ~(1u << TK_MERGED)) < 2)
+		g->legend = 0;
+	g->legendh = g->legend ? g->fs + 6 : 0;
+	g->height = (maxdepth + 1) * g->fh + g->ypad1 + g->ypad2 + g->ypad3 +
+		    g->legendh;
 }
 
 int flame_write_svg(struct flame *f, int fd)
@@ -278,6 +341,7 @@ int flame_write_svg(struct flame *f, int fd)
 	make_geom(&g, o, flame_is_diff(f), fr, n);
 	put_header(&ob, o, &g);
 	put_controls(&ob, o, &g);
+	put_legend(&ob, &g);
 	obuf_puts(&ob, "<g id=\"frames\">\n");
 	for (size_t i = 0; i < n; i++)
 		put_frame(&ob, o, &g, &fr[i]);
