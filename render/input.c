@@ -107,12 +107,13 @@ int input_read_pre(int fd, const char *pre, size_t n, input_fn fn,
 			goto out;
 	}
 	for (;;) {
-		ssize_t got;
+		ssize_t got = 0;
 
 		err = grow(&r);
 		if (err)
 			break;
-		got = read(fd, r.buf + r.len, r.cap - r.len);
+		if (fd >= 0)
+			got = read(fd, r.buf + r.len, r.cap - r.len);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {

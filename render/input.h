@@ -27,7 +27,8 @@ typedef int (*input_fn)(const struct folded_line *fl, void *arg);
 int input_read(int fd, input_fn fn, void *arg, struct input_stats *st);
 
 /* Same, with the first n bytes of the input already read into pre
- * (borrowed). */
+ * (borrowed); fd < 0: pre is the whole input (EOF was seen: a terminal's
+ * EOF is not sticky, so it is not read again). */
 int input_read_pre(int fd, const char *pre, size_t n, input_fn fn,
 		   void *arg, struct input_stats *st);
 

@@ -198,5 +198,6 @@ int input_read_any(int fd, const char *name, input_fn fn, void *arg,
 		meta->is_recording = 1;
 		return read_recording(fd, name, pre, (size_t)n, fn, arg, st, meta);
 	}
-	return input_read_pre(fd, pre, (size_t)n, fn, arg, st);
+	return input_read_pre((size_t)n < sizeof pre ? -1 : fd, pre, (size_t)n,
+			      fn, arg, st);
 }
