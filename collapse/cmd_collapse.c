@@ -379,7 +379,10 @@ static int run_recording(const struct env *env, struct fold *f, int fd,
 		r = recreader_open(env->path, &err);
 	}
 	if (r) {
-		err = recfold_run(r, f, &env->ro, &st);
+		struct recfold_opts ro = env->ro;
+
+		ro.timeline = env->format == OUT_SPEEDSCOPE;
+		err = recfold_run(r, f, &ro, &st);
 		recreader_free(r);
 		if (st.lost)
 			fl_note(what, "the recording lost %llu samples (the "

@@ -17,6 +17,9 @@ struct fold {
 	char *key;
 	size_t kcap;
 	uint64_t bytes; /* unique stack text held */
+	struct fold_sample *samples;
+	size_t nsamples, scap;
+	struct fold_info info;
 };
 
 struct fold *fold_new(void)
@@ -42,11 +45,46 @@ void fold_free(struct fold *f)
 	intern_free(f->groups);
 	free(f->weights);
 	free(f->key);
+	free(f->samples);
 	free(f);
 }
 
 int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 	     double weight)
+{
+	int64_t id = fold_add_id(f, group, stack, len, weight);
+
+	return id < 0 ? (int)id : 0;
+}
+
+int fold_add_sample(struct fold *f, uint32_t entry, uint64_t time_ns,
+		    double weight)
+{
+	if (vec_reserve((void **)&f->samples, &f->scap, f->nsamples + 1,
+			sizeof *f->samples))
+		return -ENOMEM;
+	f->samples[f->nsamples++] = (struct fold_sample){ time_ns, weight, entry };
+	return 0;
+}
+
+const struct fold_sample *fold_samples(const struct fold *f, size_t *n)
+{
+	*n = f->nsamples;
+	return f->samples;
+}
+
+struct fold_info *fold_info(struct fold *f)
+{
+	return &f->info;
+}
+
+const struct fold_info *fold_info_get(const struct fold *f)
+{
+	return &f->info;
+}
+
+int64_t fold_add_id(struct fold *f, uint32_t group, const char *stack,
+		    size_t len, double weight)
 {
 	int64_t id;
 	size_t old;
@@ -75,7 +113,7 @@ int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 	if (!isfinite(f->weights[id] + weight))
 		return -FE_RANGE;
 	f->weights[id] += weight;
-	return 0;
+	return id;
 }
 
 int64_t fold_group(struct fold *f, const char *name, size_t len)
@@ -135,6 +173,7 @@ struct fold_entry *fold_sorted(const struct fold *f, size_t *n, int *err)
 		e[i].stack = k + 4;
 		e[i].len = len - 4;
 		e[i].weight = f->weights[i];
+		e[i].id = (uint32_t)i;
 	}
 	qsort(e, count, sizeof *e, cmp_entry);
 	*n = count;

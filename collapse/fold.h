@@ -26,6 +26,24 @@ struct fold_entry {
 	size_t len;
 	double weight;
 	uint32_t group;
+	uint32_t id;       /* the entry's id (see fold_add_id) */
+};
+
+/* What a recording says about its samples; all 0 / "" for text input. */
+struct fold_info {
+	double period_ns;     /* CPU time one sample stands for (1e9 / Hz) */
+	uint64_t start_ns;    /* wall clock at the start, ns since the epoch */
+	uint64_t duration_ns; /* length of the recording */
+	char event[32];       /* the sampled event ("cpu-clock") */
+};
+
+/* One sample in recording order (kept only when asked for, see
+ * recfold_opts.timeline): the entry it adds to, its time since the start
+ * and its weight. */
+struct fold_sample {
+	uint64_t time_ns;
+	double weight;
+	uint32_t entry;
 };
 
 /* A new empty table (owned by the caller, see fold_free) or NULL. */
@@ -37,6 +55,24 @@ void fold_free(struct fold *f); /* NULL is accepted */
  * unchanged). */
 int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,
 	     double weight);
+
+/* Same as fold_add; returns the entry's id (>= 0, stable for the fold's
+ * life) or a negative error. */
+int64_t fold_add_id(struct fold *f, uint32_t group, const char *stack,
+		    size_t len, double weight);
+
+/* Appends a time-ordered sample of entry (an id from fold_add_id).  Returns
+ * 0 or -ENOMEM. */
+int fold_add_sample(struct fold *f, uint32_t entry, uint64_t time_ns,
+		    double weight);
+
+/* The samples added with fold_add_sample, in the order added (borrowed,
+ * valid until the next add); *n = 0 when there are none. */
+const struct fold_sample *fold_samples(const struct fold *f, size_t *n);
+
+/* The recording's info (borrowed, writable: the reader fills it). */
+struct fold_info *fold_info(struct fold *f);
+const struct fold_info *fold_info_get(const struct fold *f);
 
 /* Registers a group name (copied) and returns its id (>= 1) or -ENOMEM.
  * The same name gives the same id. */

@@ -82,7 +82,46 @@ struct rf {
 	size_t tcap;
 	uint64_t lost_sum, lost_end;
 	int64_t from_ns, to_ns;
+	struct fold_sample *tl; /* timeline: .entry holds the key id */
+	size_t ntl, tlcap;
+	uint64_t last_ns, duration_ns;
 };
+
+static int str_eq(const struct rec_str *s, const char *lit)
+{
+	return s->len == strlen(lit) && !memcmp(s->s, lit, s->len);
+}
+
+static uint64_t str_u64(const struct rec_str *s)
+{
+	char buf[32];
+	size_t n = s->len < sizeof buf - 1 ? s->len : sizeof buf - 1;
+
+	memcpy(buf, s->s, n);
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+static void on_meta(struct rf *rf, const struct rec_str *k,
+		    const struct rec_str *v)
+{
+	struct fold_info *in = fold_info(rf->f);
+	uint64_t x;
+
+	if (str_eq(k, "frequency")) {
+		x = str_u64(v);
+		in->period_ns = x ? 1e9 / (double)x : 0;
+	} else if (str_eq(k, "start-time")) {
+		x = str_u64(v);
+		in->start_ns = x < UINT64_MAX / 1000000000u ? x * 1000000000u : 0;
+	} else if (str_eq(k, "event")) {
+		size_t n = v->len < sizeof in->event - 1 ? v->len
+							   : sizeof in->event - 1;
+
+		memcpy(in->event, v->s, n);
+		in->event[n] = '\0';
+	}
+}
 
 /* Interns s with ";" -> ":", control bytes -> "?", and an optional suffix. */
 static int64_t add_name(struct rf *rf, const char *s, size_t n,
@@ -178,6 +217,15 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	}
 	rf->weights[id] += (double)s->weight;
 	st->samples++;
+	if (s->time_ns > rf->last_ns)
+		rf->last_ns = s->time_ns;
+	if (rf->o->timeline) {
+		if (vec_reserve((void **)&rf->tl, &rf->tlcap, rf->ntl + 1,
+				sizeof *rf->tl))
+			return -ENOMEM;
+		rf->tl[rf->ntl++] = (struct fold_sample){
+			s->time_ns, (double)s->weight, (uint32_t)id };
+	}
 	return 0;
 }
 
@@ -204,6 +252,13 @@ static int on_record(struct rf *rf, const struct rec_record *rec,
 		return 0;
 	case REC_END:
 		rf->lost_end = rec->u.end.lost;
+		return 0;
+	case REC_META:
+		on_meta(rf, &rec->u.meta.key, &rec->u.meta.value);
+		return 0;
+	case REC_COUNT:
+		if (str_eq(&rec->u.count.name, "duration-ns"))
+			rf->duration_ns = rec->u.count.value;
 		return 0;
 	default:
 		return 0;
@@ -281,7 +336,32 @@ static int root_of(struct rf *rf, uint32_t pid, uint32_t tid, size_t *len,
 	return err;
 }
 
+static int emit_keys(struct rf *rf, uint32_t *entry);
+
 static int emit(struct rf *rf)
+{
+	size_t nkeys = intern_count(rf->keys);
+	uint32_t *entry = NULL;
+	int err = 0;
+
+	if (rf->ntl) {
+		entry = malloc(nkeys * sizeof *entry);
+		if (!entry)
+			return -ENOMEM;
+	}
+	err = emit_keys(rf, entry);
+	for (size_t i = 0; !err && i < rf->ntl; i++)
+		err = fold_add_sample(rf->f, entry[rf->tl[i].entry],
+				      rf->tl[i].time_ns, rf->tl[i].weight);
+	free(entry);
+	fold_info(rf->f)->duration_ns = rf->duration_ns > rf->last_ns ?
+					rf->duration_ns : rf->last_ns;
+	return err;
+}
+
+/* Adds every key's stack to the fold; entry (may be NULL) receives each
+ * key's fold entry id. */
+static int emit_keys(struct rf *rf, uint32_t *entry)
 {
 	size_t nkeys = intern_count(rf->keys);
 
@@ -301,9 +381,15 @@ static int emit(struct rf *rf)
 			err = append(rf, &len, ";%s",
 				     name_of(rf, rf->frames[fid].name));
 		}
-		if (!err)
-			err = fold_add(rf->f, (uint32_t)group, rf->text, len,
-				       rf->weights[i]);
+		if (!err) {
+			int64_t id = fold_add_id(rf->f, (uint32_t)group,
+						 rf->text, len, rf->weights[i]);
+
+			if (id < 0)
+				err = (int)id;
+			else if (entry)
+				entry[i] = (uint32_t)id;
+		}
 		if (err)
 			return err;
 	}
@@ -318,6 +404,7 @@ static void rf_free(struct rf *rf)
 	free(rf->comm.slots);
 	free(rf->thread.slots);
 	free(rf->weights);
+	free(rf->tl);
 	free(rf->kbuf);
 	free(rf->text);
 }

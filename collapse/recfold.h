@@ -7,7 +7,9 @@
  * "_"; --pid makes it "comm-PID", --tid "comm-PID/TID" followed by a frame
  * with the thread name.  Names are resolved after the whole recording is
  * read, so a name recorded after the samples still applies (latest wins).
- * Every sample also lands in a group per thread (for speedscope).
+ * Every sample also lands in a group per thread (for speedscope).  META
+ * frequency, start-time and event and COUNT duration-ns (or the last
+ * sample's time) fill fold_info().
  */
 #ifndef FLAMER_COLLAPSE_RECFOLD_H
 #define FLAMER_COLLAPSE_RECFOLD_H
@@ -25,6 +27,9 @@ struct recfold_opts {
 	 * metadata, time-ordered samples, ...); a non-zero return stops
 	 * the run and is returned.  hook_arg is passed through. */
 	int (*hook)(const struct rec_record *rec, void *hook_arg);
+	/* Keep every folded sample in recording order too (fold_samples(),
+	 * for speedscope's time order): 24 bytes a sample. */
+	int timeline;
 	void *hook_arg;
 };
 

@@ -2,6 +2,7 @@
 #include "../common/intern.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +182,94 @@ static int write_profiles(FILE *out, const struct fold *f,
 	return 0;
 }
 
+/* Orders samples by (profile, time, recording order). */
+struct tl_sort {
+	const struct fold_sample *s;
+	const struct fold_entry *e;
+	const size_t *pos; /* entry id -> index in e */
+};
+
+static struct tl_sort tl_ctx; /* qsort has no argument */
+
+static int cmp_tl(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const struct fold_sample *sx = &tl_ctx.s[x], *sy = &tl_ctx.s[y];
+	uint32_t gx = tl_ctx.e[tl_ctx.pos[sx->entry]].group;
+	uint32_t gy = tl_ctx.e[tl_ctx.pos[sy->entry]].group;
+
+	if (gx != gy)
+		return gx < gy ? -1 : 1;
+	if (sx->time_ns != sy->time_ns)
+		return sx->time_ns < sy->time_ns ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* One sample's weight: CPU time in ns when the period is known. */
+static long long tl_weight(const struct fold_info *in, double w)
+{
+	return llround(in->period_ns > 0 ? w * in->period_ns : w);
+}
+
+/* One "sampled" profile per thread with its samples in time order, each
+ * weighing the CPU time it stands for (unit nanoseconds), so speedscope's
+ * time-order view is the thread's timeline of CPU use. */
+static int write_timeline(FILE *out, const struct fold *f,
+			  const struct split *sp, const struct fold_entry *e,
+			  size_t n)
+{
+	const struct fold_info *in = fold_info_get(f);
+	size_t ns, *idx = NULL, *pos = NULL, nent = fold_count(f);
+	const struct fold_sample *s = fold_samples(f, &ns);
+	const char *unit = in->period_ns > 0 ? "nanoseconds" : "none";
+
+	idx = malloc(ns * sizeof *idx);
+	pos = malloc((nent ? nent : 1) * sizeof *pos);
+	if (!idx || !pos) {
+		free(idx);
+		free(pos);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		pos[e[i].id] = i;
+	for (size_t i = 0; i < ns; i++)
+		idx[i] = i;
+	tl_ctx = (struct tl_sort){ s, e, pos };
+	qsort(idx, ns, sizeof *idx, cmp_tl);
+	for (size_t a = 0, b; a < ns; a = b) {
+		uint32_t g = e[pos[s[idx[a]].entry]].group;
+		const char *name = fold_group_name(f, g);
+		long long sum = 0;
+
+		for (b = a; b < ns && e[pos[s[idx[b]].entry]].group == g; b++)
+			sum += tl_weight(in, s[idx[b]].weight);
+		fputs(a ? ",{\"type\":\"sampled\",\"name\":"
+			: "{\"type\":\"sampled\",\"name\":", out);
+		speedscope_json_string(out, name, strlen(name));
+		fprintf(out, ",\"unit\":\"%s\",\"startValue\":%llu,"
+			     "\"endValue\":%llu,\"samples\":[", unit,
+			(unsigned long long)s[idx[a]].time_ns,
+			(unsigned long long)(s[idx[a]].time_ns + (uint64_t)sum));
+		for (size_t j = a; j < b; j++) {
+			size_t i = pos[s[idx[j]].entry];
+
+			fputs(j > a ? ",[" : "[", out);
+			for (size_t k = sp->offs[i]; k < sp->offs[i + 1]; k++)
+				fprintf(out, k > sp->offs[i] ? ",%u" : "%u",
+					sp->ids[k]);
+			putc(']', out);
+		}
+		fputs("],\"weights\":[", out);
+		for (size_t j = a; j < b; j++)
+			fprintf(out, j > a ? ",%lld" : "%lld",
+				tl_weight(in, s[idx[j]].weight));
+		fputs("]}", out);
+	}
+	free(idx);
+	free(pos);
+	return 0;
+}
+
 int speedscope_write(const struct fold *f, const char *name, FILE *out)
 {
 	size_t n, nframes;
@@ -205,7 +294,13 @@ int speedscope_write(const struct fold *f, const char *name, FILE *out)
 		putc('}', out);
 	}
 	fputs("]},\"profiles\":[", out);
-	err = write_profiles(out, f, &sp, e, n);
+	{
+		size_t ns;
+
+		fold_samples(f, &ns);
+		err = ns ? write_timeline(out, f, &sp, e, n)
+			 : write_profiles(out, f, &sp, e, n);
+	}
 	if (err)
 		goto out;
 	fputs("],\"name\":", out);

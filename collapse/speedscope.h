@@ -1,9 +1,13 @@
 /* speedscope.h - writes a fold as a speedscope JSON file.
  *
- * Format: https://www.speedscope.app/file-format-schema.json.  One
- * "sampled" profile per group (a flamer recording has one per thread) or,
- * when the fold has no groups, one per root frame (process); each unique
- * stack is one sample with its weight.  Names are JSON-escaped, invalid
+ * Format: https://www.speedscope.app/file-format-schema.json.  When the
+ * fold kept its samples in recording order (a recording, see
+ * recfold_opts.timeline): one "sampled" profile per thread, its samples
+ * in time order, each weighing the CPU time it stands for (unit
+ * "nanoseconds": the sampling period; "none" and the sample's weight when
+ * the rate is unknown).  Otherwise one profile per group or, when the fold
+ * has no groups, one per root frame (process); each unique stack is one
+ * sample with its weight (unit "none").  Names are JSON-escaped, invalid
  * UTF-8 is replaced by U+FFFD.
  */
 #ifndef FLAMER_COLLAPSE_SPEEDSCOPE_H

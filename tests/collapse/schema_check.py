@@ -76,8 +76,8 @@ def main():
             if not s or any(i < 0 or i >= nframes or i != int(i) for i in s):
                 sys.exit("profile %s: bad frame index in %r" % (p["name"], s))
         total += sum(p["weights"])
-        if p["endValue"] != sum(p["weights"]):
-            sys.exit("profile %s: endValue is not the total" % p["name"])
+        if p["endValue"] - p["startValue"] != sum(p["weights"]):
+            sys.exit("profile %s: endValue - startValue is not the total" % p["name"])
     if len(sys.argv) > 3:
         want = 0
         for line in open(sys.argv[3], encoding="utf-8", errors="replace"):
