@@ -20,6 +20,18 @@ struct fold {
 	struct fold_sample *samples;
 	size_t nsamples, scap;
 	struct fold_info info;
+	struct intern *modpaths;  /* file name (basename) -> module id */
+	struct intern *modtext;   /* build ids */
+	struct mod {
+		uint64_t start, end, pgoff;
+		uint32_t pid;      /* UINT32_MAX: no MAP seen yet */
+		uint32_t build_id; /* id + 1 in modtext, 0 = none */
+		uint32_t path;     /* id + 1 of the full path in modtext */
+	} *mods;
+	size_t modcap;
+	struct intern *fnames;    /* frame name -> index in fmod */
+	uint32_t *fmod;           /* module id of each noted name */
+	size_t fmodcap;
 };
 
 struct fold *fold_new(void)
@@ -46,6 +58,11 @@ void fold_free(struct fold *f)
 	free(f->weights);
 	free(f->key);
 	free(f->samples);
+	intern_free(f->modpaths);
+	intern_free(f->modtext);
+	intern_free(f->fnames);
+	free(f->mods);
+	free(f->fmod);
 	free(f);
 }
 
@@ -71,6 +88,127 @@ const struct fold_sample *fold_samples(const struct fold *f, size_t *n)
 {
 	*n = f->nsamples;
 	return f->samples;
+}
+
+/* The module id of path (known by its file name: frames name modules by
+ * file name, MAP records by full path), created if new. */
+static int64_t module_id(struct fold *f, const char *path, size_t plen)
+{
+	const char *sl = memrchr(path, '/', plen);
+	int added = 0;
+	int64_t id;
+
+	if (sl) {
+		plen -= (size_t)(sl + 1 - path);
+		path = sl + 1;
+	}
+	if (!f->modpaths && !(f->modpaths = intern_new()))
+		return -ENOMEM;
+	if (!f->modtext && !(f->modtext = intern_new()))
+		return -ENOMEM;
+	id = intern_add(f->modpaths, path, plen, &added);
+	if (id < 0 || !added)
+		return id;
+	if (vec_reserve((void **)&f->mods, &f->modcap, (size_t)id + 1,
+			sizeof *f->mods))
+		return -ENOMEM;
+	memset(&f->mods[id], 0, sizeof f->mods[id]);
+	f->mods[id].pid = UINT32_MAX; /* no MAP yet */
+	return id;
+}
+
+static int set_build_id(struct fold *f, struct mod *m, const char *b,
+			size_t n)
+{
+	int64_t id = intern_add(f->modtext, b, n, NULL);
+
+	if (id < 0)
+		return (int)id;
+	m->build_id = (uint32_t)id + 1;
+	return 0;
+}
+
+int fold_module_map(struct fold *f, const char *path, size_t plen,
+		    const char *build_id, size_t blen, uint32_t pid,
+		    uint64_t start, uint64_t end, uint64_t pgoff)
+{
+	int64_t id = module_id(f, path, plen);
+	struct mod *m;
+
+	if (id < 0)
+		return (int)id;
+	m = &f->mods[id];
+	/* one executable mapping per module and address space: the target
+	 * process's latest (it may exec), else the first process's latest */
+	if (m->pid == UINT32_MAX || m->pid == pid ||
+	    (pid == f->info.target_pid && m->pid != pid)) {
+		int64_t pth = intern_add(f->modtext, path, plen, NULL);
+
+		if (pth < 0)
+			return (int)pth;
+		m->path = (uint32_t)pth + 1;
+		m->pid = pid;
+		m->start = start;
+		m->end = end;
+		m->pgoff = pgoff;
+		m->build_id = 0;
+		return blen ? set_build_id(f, m, build_id, blen) : 0;
+	}
+	return 0;
+}
+
+int fold_name_module(struct fold *f, const char *name, size_t len,
+		     const char *path, size_t plen)
+{
+	int64_t mod = module_id(f, path, plen), id;
+	int added = 0;
+
+	if (mod < 0)
+		return (int)mod;
+	if (!f->fnames && !(f->fnames = intern_new()))
+		return -ENOMEM;
+	id = intern_add(f->fnames, name, len, &added);
+	if (id < 0)
+		return (int)id;
+	if (!added)
+		return 0;
+	if (vec_reserve((void **)&f->fmod, &f->fmodcap, (size_t)id + 1,
+			sizeof *f->fmod))
+		return -ENOMEM;
+	f->fmod[id] = (uint32_t)mod;
+	return 0;
+}
+
+struct fold_module *fold_modules(const struct fold *f, size_t *n)
+{
+	size_t count = f->modpaths ? intern_count(f->modpaths) : 0;
+	struct fold_module *out;
+
+	*n = 0;
+	out = malloc((count ? count : 1) * sizeof *out);
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < count; i++) {
+		const struct mod *m = &f->mods[i];
+
+		out[i] = (struct fold_module){
+			.path = m->path ? intern_get(f->modtext, m->path - 1, NULL)
+					: intern_get(f->modpaths, (uint32_t)i, NULL),
+			.build_id = m->build_id ? intern_get(f->modtext,
+					m->build_id - 1, NULL) : "",
+			.start = m->start, .end = m->end, .pgoff = m->pgoff,
+			.pid = m->pid,
+		};
+	}
+	*n = count;
+	return out;
+}
+
+int64_t fold_module_of(const struct fold *f, const char *name, size_t len)
+{
+	int64_t id = f->fnames ? intern_find(f->fnames, name, len) : -1;
+
+	return id < 0 ? -1 : (int64_t)f->fmod[id];
 }
 
 struct fold_info *fold_info(struct fold *f)

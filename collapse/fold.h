@@ -35,6 +35,8 @@ struct fold_info {
 	uint64_t start_ns;    /* wall clock at the start, ns since the epoch */
 	uint64_t duration_ns; /* length of the recording */
 	char event[32];       /* the sampled event ("cpu-clock") */
+	uint32_t target_pid;  /* META pid: the process recorded */
+	char main_exe[512];   /* its executable (PROC exe), "" unknown */
 };
 
 /* One sample in recording order (kept only when asked for, see
@@ -73,6 +75,37 @@ const struct fold_sample *fold_samples(const struct fold *f, size_t *n);
 /* The recording's info (borrowed, writable: the reader fills it). */
 struct fold_info *fold_info(struct fold *f);
 const struct fold_info *fold_info_get(const struct fold *f);
+
+/* A module (executable or library) of a recording, for pprof mappings:
+ * the address range it had in the first process seen mapping it. */
+struct fold_module {
+	const char *path;     /* full path (file name without a MAP record) */
+	const char *build_id; /* hex, "" if unknown; both borrowed */
+	uint64_t start, end, pgoff;
+	uint32_t pid;
+};
+
+/* Notes that path (with build_id, hex or "") was mapped at [start, end)
+ * from file offset pgoff in pid.  Modules are known by file name (frames
+ * name theirs so) and keep one (executable) mapping: the recorded
+ * process's latest (fold_info target_pid), else the first process's
+ * latest.  Returns 0 or -ENOMEM. */
+int fold_module_map(struct fold *f, const char *path, size_t plen,
+		    const char *build_id, size_t blen, uint32_t pid,
+		    uint64_t start, uint64_t end, uint64_t pgoff);
+
+/* Notes that frames named name[0..len) come from module path (the first
+ * note for a name wins).  Returns 0 or -ENOMEM. */
+int fold_name_module(struct fold *f, const char *name, size_t len,
+		     const char *path, size_t plen);
+
+/* Modules noted so far: a new array (free() it; its strings borrow from
+ * the fold) of *n modules, ids 0..n-1; NULL when out of memory.  pid is
+ * UINT32_MAX for a module no MAP record named. */
+struct fold_module *fold_modules(const struct fold *f, size_t *n);
+
+/* The module id of a frame name, or -1. */
+int64_t fold_module_of(const struct fold *f, const char *name, size_t len);
 
 /* Registers a group name (copied) and returns its id (>= 1) or -ENOMEM.
  * The same name gives the same id. */

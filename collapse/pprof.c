@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -15,6 +16,14 @@ typedef Perftools__Profiles__Function Function;
 typedef Perftools__Profiles__Line Line;
 typedef Perftools__Profiles__ValueType ValueType;
 typedef Perftools__Profiles__Label Label;
+typedef Perftools__Profiles__Mapping Mapping;
+
+/* Values per sample.  A recording with a known rate has two, like
+ * `perf`-derived pprof files: samples/count and cpu/nanoseconds (count x
+ * period).  Collapsed text has one.  A second kind of profile (off-CPU
+ * time, not recorded yet) becomes another entry here. */
+#define PP_MAX_VALUES 2
+#define PP_LABELS 3 /* thread (string), pid, tid (numbers) */
 
 /* Everything the message points into, freed in one place. */
 struct pp {
@@ -33,6 +42,14 @@ struct pp {
 	Line *lines;
 	Line **line_ptrs;
 	char **strtab;
+	Mapping *mappings;
+	Mapping **mapping_ptrs;
+	struct fold_module *mods;
+	uint64_t *mod2map;      /* module id -> mapping id (0 = none) */
+	int64_t *locmod;        /* location index -> module id or -1 */
+	size_t nmods, nmaps;
+	int nvalues;
+	double period_ns;
 };
 
 static void pp_free(struct pp *p)
@@ -52,6 +69,11 @@ static void pp_free(struct pp *p)
 	free(p->lines);
 	free(p->line_ptrs);
 	free(p->strtab);
+	free(p->mappings);
+	free(p->mapping_ptrs);
+	free(p->mods);
+	free(p->mod2map);
+	free(p->locmod);
 }
 
 static int64_t str_id(struct pp *p, const char *s, size_t n)
@@ -59,14 +81,105 @@ static int64_t str_id(struct pp *p, const char *s, size_t n)
 	return intern_add(p->strings, s, n, NULL);
 }
 
+/* Labels of a sample in a recording's thread group "comm-PID/TID name":
+ * thread = the group's text, pid and tid as numbers. */
+static int add_labels(struct pp *p, Sample *s, Label *l, Label **lp,
+		      const char *g, int64_t thread, int64_t pidk,
+		      int64_t tidk)
+{
+	int64_t gid = str_id(p, g, strlen(g));
+	const char *sp = strchr(g, ' '), *dash = NULL;
+	unsigned pid, tid;
+
+	if (gid < 0)
+		return (int)gid;
+	for (const char *c = g; *c && (!sp || c < sp); c++)
+		if (*c == '-')
+			dash = c;
+	s->label = lp;
+	perftools__profiles__label__init(&l[0]);
+	l[0].key = thread;
+	l[0].str = gid;
+	lp[0] = &l[0];
+	s->n_label = 1;
+	if (dash && sscanf(dash + 1, "%u/%u", &pid, &tid) == 2) {
+		perftools__profiles__label__init(&l[1]);
+		perftools__profiles__label__init(&l[2]);
+		l[1].key = pidk;
+		l[1].num = pid;
+		l[2].key = tidk;
+		l[2].num = tid;
+		lp[1] = &l[1];
+		lp[2] = &l[2];
+		s->n_label = 3;
+	}
+	return 0;
+}
+
+/* One mapping per module a recording named, the recorded program's
+ * executable first (pprof takes the first mapping as the main binary). */
+static int build_mappings(struct pp *p, const struct fold *f)
+{
+	const char *main_exe = fold_info_get(f)->main_exe;
+	size_t n = p->nmods, k = 0, nloc = intern_count(p->funcs);
+	unsigned char *used = calloc(n ? n : 1, 1);
+
+	p->mappings = calloc(n ? n : 1, sizeof *p->mappings);
+	p->mapping_ptrs = calloc(n ? n : 1, sizeof *p->mapping_ptrs);
+	p->mod2map = calloc(n ? n : 1, sizeof *p->mod2map);
+	if (!used || !p->mappings || !p->mapping_ptrs || !p->mod2map) {
+		free(used);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nloc; i++)
+		if (p->locmod[i] >= 0)
+			used[p->locmod[i]] = 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct fold_module *m = &p->mods[i];
+			int is_main = *main_exe && !strcmp(m->path, main_exe);
+			Mapping *mp = &p->mappings[k];
+			int64_t fn, bid;
+
+			if (!used[i] || is_main != (pass == 0))
+				continue;
+			fn = str_id(p, m->path, strlen(m->path));
+			bid = str_id(p, m->build_id, strlen(m->build_id));
+			if (fn < 0 || bid < 0) {
+				free(used);
+				return -ENOMEM;
+			}
+			perftools__profiles__mapping__init(mp);
+			mp->id = k + 1;
+			if (m->pid != UINT32_MAX) {
+				mp->memory_start = m->start;
+				mp->memory_limit = m->end;
+				mp->file_offset = m->pgoff;
+			}
+			mp->filename = fn;
+			mp->build_id = bid;
+			mp->has_functions = 1;
+			p->mapping_ptrs[k] = mp;
+			p->mod2map[i] = ++k;
+		}
+	}
+	p->nmaps = k;
+	free(used);
+	for (size_t i = 0; i < nloc; i++)
+		if (p->locmod[i] >= 0)
+			p->locations[i].mapping_id = p->mod2map[p->locmod[i]];
+	return 0;
+}
+
 /* Splits each stack into function ids, leaf first, into p->locs. */
 static int build_samples(struct pp *p, const struct fold *f,
 			 const struct fold_entry *e, size_t n)
 {
 	size_t total = 0, k = 0;
-	int64_t thread = str_id(p, "thread", 6);
+	int64_t thread = str_id(p, "thread", 6), pidk = str_id(p, "pid", 3),
+		tidk = str_id(p, "tid", 3);
 
-	if (thread < 0)
+	if (thread < 0 || pidk < 0 || tidk < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		total++;
@@ -76,9 +189,9 @@ static int build_samples(struct pp *p, const struct fold *f,
 	p->samples = calloc(n, sizeof *p->samples);
 	p->sample_ptrs = calloc(n, sizeof *p->sample_ptrs);
 	p->locs = calloc(total, sizeof *p->locs);
-	p->values = calloc(n, sizeof *p->values);
-	p->labels = calloc(n, sizeof *p->labels);
-	p->label_ptrs = calloc(n, sizeof *p->label_ptrs);
+	p->values = calloc(n * PP_MAX_VALUES, sizeof *p->values);
+	p->labels = calloc(n * PP_LABELS, sizeof *p->labels);
+	p->label_ptrs = calloc(n * PP_LABELS, sizeof *p->label_ptrs);
 	if (!p->samples || !p->sample_ptrs || !p->locs || !p->values ||
 	    !p->labels || !p->label_ptrs)
 		return -ENOMEM;
@@ -102,21 +215,19 @@ static int build_samples(struct pp *p, const struct fold *f,
 		}
 		s->location_id = p->locs + first;
 		s->n_location_id = k - first;
-		p->values[i] = (int64_t)llround(e[i].weight);
-		s->value = &p->values[i];
-		s->n_value = 1;
+		s->value = &p->values[i * PP_MAX_VALUES];
+		s->value[0] = (int64_t)llround(e[i].weight);
+		if (p->nvalues > 1)
+			s->value[1] = (int64_t)llround(e[i].weight * p->period_ns);
+		s->n_value = (size_t)p->nvalues;
 		if (e[i].group) {
-			const char *g = fold_group_name(f, e[i].group);
-			int64_t gid = str_id(p, g, strlen(g));
+			int err = add_labels(p, s, &p->labels[i * PP_LABELS],
+					     &p->label_ptrs[i * PP_LABELS],
+					     fold_group_name(f, e[i].group),
+					     thread, pidk, tidk);
 
-			if (gid < 0)
-				return (int)gid;
-			perftools__profiles__label__init(&p->labels[i]);
-			p->labels[i].key = thread;
-			p->labels[i].str = gid;
-			p->label_ptrs[i] = &p->labels[i];
-			s->label = &p->label_ptrs[i];
-			s->n_label = 1;
+			if (err)
+				return err;
 		}
 		p->sample_ptrs[i] = s;
 	}
@@ -124,7 +235,7 @@ static int build_samples(struct pp *p, const struct fold *f,
 }
 
 /* One function and one location per unique frame name. */
-static int build_functions(struct pp *p)
+static int build_functions(struct pp *p, const struct fold *f)
 {
 	size_t n = intern_count(p->funcs);
 
@@ -134,8 +245,11 @@ static int build_functions(struct pp *p)
 	p->location_ptrs = calloc(n ? n : 1, sizeof *p->location_ptrs);
 	p->lines = calloc(n ? n : 1, sizeof *p->lines);
 	p->line_ptrs = calloc(n ? n : 1, sizeof *p->line_ptrs);
+	p->locmod = calloc(n ? n : 1, sizeof *p->locmod);
+	p->mods = fold_modules(f, &p->nmods);
 	if (!p->functions || !p->function_ptrs || !p->locations ||
-	    !p->location_ptrs || !p->lines || !p->line_ptrs)
+	    !p->location_ptrs || !p->lines || !p->line_ptrs || !p->locmod ||
+	    !p->mods)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
@@ -155,6 +269,9 @@ static int build_functions(struct pp *p)
 		perftools__profiles__location__init(&p->locations[i]);
 		p->locations[i].id = i + 1;
 		p->locations[i].line = &p->line_ptrs[i];
+		p->locmod[i] = fold_module_of(f, name, len);
+		if (p->locmod[i] >= (int64_t)p->nmods)
+			p->locmod[i] = -1;
 		p->locations[i].n_line = 1;
 		p->location_ptrs[i] = &p->locations[i];
 	}
@@ -220,7 +337,8 @@ int pprof_write(const struct fold *f, FILE *out)
 {
 	struct pp p = { 0 };
 	Profile prof;
-	ValueType vt, *vtp = &vt, period;
+	ValueType vt[PP_MAX_VALUES], *vtp[PP_MAX_VALUES], period;
+	const struct fold_info *info = fold_info_get(f);
 	size_t n;
 	int err;
 	struct fold_entry *e = fold_sorted(f, &n, &err);
@@ -228,7 +346,6 @@ int pprof_write(const struct fold *f, FILE *out)
 	if (err)
 		return err;
 	perftools__profiles__profile__init(&prof);
-	perftools__profiles__value_type__init(&vt);
 	perftools__profiles__value_type__init(&period);
 	p.strings = intern_new();
 	p.funcs = intern_new();
@@ -236,18 +353,35 @@ int pprof_write(const struct fold *f, FILE *out)
 		err = -ENOMEM;
 		goto out;
 	}
-	vt.type = str_id(&p, "samples", 7);
-	vt.unit = str_id(&p, "count", 5);
-	period = vt;
+	p.period_ns = info->period_ns;
+	p.nvalues = info->period_ns > 0 ? 2 : 1;
+	for (int i = 0; i < p.nvalues; i++) {
+		perftools__profiles__value_type__init(&vt[i]);
+		vtp[i] = &vt[i];
+	}
+	vt[0].type = str_id(&p, "samples", 7);
+	vt[0].unit = str_id(&p, "count", 5);
+	period = vt[0];
+	if (p.nvalues > 1) {
+		vt[1].type = str_id(&p, "cpu", 3);
+		vt[1].unit = str_id(&p, "nanoseconds", 11);
+		period = vt[1];
+	}
 	err = build_samples(&p, f, e, n);
 	if (!err)
-		err = build_functions(&p);
+		err = build_functions(&p, f);
+	if (!err)
+		err = build_mappings(&p, f);
 	if (err)
 		goto out;
-	prof.sample_type = &vtp;
-	prof.n_sample_type = 1;
+	prof.sample_type = vtp;
+	prof.n_sample_type = (size_t)p.nvalues;
 	prof.period_type = &period;
-	prof.period = 1;
+	prof.period = p.nvalues > 1 ? llround(info->period_ns) : 1;
+	prof.time_nanos = (int64_t)info->start_ns;
+	prof.duration_nanos = (int64_t)info->duration_ns;
+	prof.mapping = p.mapping_ptrs;
+	prof.n_mapping = p.nmaps;
 	prof.sample = p.sample_ptrs;
 	prof.n_sample = n;
 	prof.function = p.function_ptrs;

@@ -114,6 +114,8 @@ static void on_meta(struct rf *rf, const struct rec_str *k,
 	} else if (str_eq(k, "start-time")) {
 		x = str_u64(v);
 		in->start_ns = x < UINT64_MAX / 1000000000u ? x * 1000000000u : 0;
+	} else if (str_eq(k, "pid")) {
+		in->target_pid = (uint32_t)str_u64(v);
 	} else if (str_eq(k, "event")) {
 		size_t n = v->len < sizeof in->event - 1 ? v->len
 							   : sizeof in->event - 1;
@@ -175,6 +177,14 @@ static int on_frame(struct rf *rf, const struct rec_record *rec)
 	}
 	if (id < 0)
 		return (int)id;
+	if (mod->len && rec->u.frame.kind != FK_KERNEL) {
+		size_t nl;
+		const char *nm2 = intern_get(rf->names, (uint32_t)id, &nl);
+		int err = fold_name_module(rf->f, nm2, nl, mod->s, mod->len);
+
+		if (err)
+			return err;
+	}
 	if (vec_reserve((void **)&rf->frames, &rf->fcap, rf->nframes + 1,
 		    sizeof *rf->frames))
 		return -ENOMEM;
@@ -239,7 +249,20 @@ static int on_record(struct rf *rf, const struct rec_record *rec,
 		return on_frame(rf, rec);
 	case REC_SAMPLE:
 		return on_sample(rf, &rec->u.sample, st);
-	case REC_PROC:
+	case REC_PROC: {
+		struct fold_info *in = fold_info(rf->f);
+		const struct rec_str *exe = &rec->u.proc.exe;
+
+		/* the recorded process (or, in old recordings, the first) */
+		/* the recorded process (latest exe: it may exec), or, in
+		 * recordings without META pid, the first process */
+		if (exe->len < sizeof in->main_exe &&
+		    (in->target_pid ? in->target_pid == rec->u.proc.pid
+				    : !in->main_exe[0])) {
+			memcpy(in->main_exe, exe->s, exe->len);
+			in->main_exe[exe->len] = '\0';
+		}
+	}
 		id = add_name(rf, rec->u.proc.comm.s, rec->u.proc.comm.len, "", 1);
 		return id < 0 ? (int)id : umap_put(&rf->comm, rec->u.proc.pid, (uint32_t)id);
 	case REC_THREAD:
@@ -256,6 +279,24 @@ static int on_record(struct rf *rf, const struct rec_record *rec,
 	case REC_META:
 		on_meta(rf, &rec->u.meta.key, &rec->u.meta.value);
 		return 0;
+	case REC_MAP: {
+		struct fold_info *in = fold_info(rf->f);
+		const struct rec_str *pa = &rec->u.map.path;
+
+		/* after an exec PROC has no exe: the kernel reports the new
+		 * executable's mapping first */
+		if (!in->main_exe[0] && in->target_pid == rec->u.map.pid &&
+		    pa->len < sizeof in->main_exe) {
+			memcpy(in->main_exe, pa->s, pa->len);
+			in->main_exe[pa->len] = '\0';
+		}
+	}
+		return fold_module_map(rf->f, rec->u.map.path.s,
+				       rec->u.map.path.len,
+				       rec->u.map.build_id.s,
+				       rec->u.map.build_id.len, rec->u.map.pid,
+				       rec->u.map.start, rec->u.map.end,
+				       rec->u.map.pgoff);
 	case REC_COUNT:
 		if (str_eq(&rec->u.count.name, "duration-ns"))
 			rf->duration_ns = rec->u.count.value;
