@@ -6,6 +6,8 @@
 #                   AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      side-by-side benchmarks against perf (not part of check)
 #   make fuzz       run the fuzz targets for FUZZ_SECONDS each
+#   make install    install bin/flamer and share/man/man1/flamer.1 under
+#                   $(DESTDIR)$(PREFIX) (PREFIX default /usr/local)
 #
 # Sources are found by wildcard: a new .c file in a module folder is part of
 # the build, a new tests/unit/test_*.c is a unit test, a new tests/*/t_*.sh
@@ -36,7 +38,11 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 SAMPLE_SRCS := $(sort $(wildcard samples/c/*.c))
 
-.PHONY: all unit deps deps-test demo check test test-asan bench fuzz clean samples
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+.PHONY: all unit deps deps-test demo check test test-asan bench fuzz clean samples install uninstall
 
 all: flamer
 
@@ -91,6 +97,14 @@ bench: deps-test
 
 fuzz:
 	tests/fuzz/run.sh
+
+install: flamer
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1"
+	install -m 0755 flamer "$(DESTDIR)$(BINDIR)/flamer"
+	install -m 0644 flamer.1 "$(DESTDIR)$(MANDIR)/man1/flamer.1"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/flamer" "$(DESTDIR)$(MANDIR)/man1/flamer.1"
 
 clean:
 	rm -rf build build-asan flamer
