@@ -151,8 +151,20 @@ fail:
 	return NULL;
 }
 
+/* Takes the progress line off the terminal (ttyfwd's clear callback). */
+static void clear_progress(void *arg)
+{
+	struct session *s = arg;
+
+	if (s->progress_shown)
+		fputs("\r\033[K", stderr);
+	s->progress_shown = 0;
+}
+
 static void session_free(struct session *s)
 {
+	ttyfwd_free(s->tty, clear_progress, s);
+	s->tty = NULL;
 	recwriter_free(s->w);
 	frames_free(s->frames);
 	kallsyms_free(s->ksyms);
@@ -337,10 +349,15 @@ int session_launch(struct session *s, char *const argv[])
 	}
 	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC))
 		return -errno;
+	/* with a progress line, the command's terminal output passes
+	 * through flamer, which clears the line first */
+	if (s->opt.progress)
+		s->tty = ttyfwd_new();
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		ttyfwd_child(s->tty);
 		close(go[1]);
 		close(errp[0]);
 		signal(SIGPIPE, SIG_DFL);
@@ -354,6 +371,7 @@ int session_launch(struct session *s, char *const argv[])
 	}
 	close(go[0]);
 	close(errp[1]);
+	ttyfwd_parent(s->tty);
 	s->target = pid;
 	s->launched = 1;
 	meta_target(s, pid, argv);
@@ -415,6 +433,9 @@ static int target_alive(struct session *s)
 
 static void progress(struct session *s, double elapsed)
 {
+	if (s->tty_mid_line)
+		return; /* the command's prompt or partial line stays intact */
+	s->progress_shown = 1;
 	if (s->opt.duration > 0)
 		fprintf(stderr, "\rflamer: recording %.1f/%.0f s, %llu samples\033[K",
 			elapsed, s->opt.duration,
@@ -471,7 +492,9 @@ int session_run(struct session *s)
 			s->target_exited = 1;
 			break;
 		}
-		rc = events_read(s->ev, 100, session_handle, s);
+		ttyfwd_pump(s->tty, clear_progress, s, &s->tty_mid_line);
+		/* forwarding output: wake often so the command never waits */
+		rc = events_read(s->ev, s->tty ? 20 : 100, session_handle, s);
 		if (rc < 0) {
 			err = rc;
 			break;
@@ -495,13 +518,15 @@ int session_run(struct session *s)
 			err = rc;
 	}
 	drop_priority();
-	if (s->opt.progress)
-		fputs("\r\033[K", stderr);
+	clear_progress(s);
 	if (s->launched && !s->target_exited) {
 		/* like perf: a launched command does not outlive its profile */
 		kill(s->target, SIGTERM);
 		reap(s->target);
 	}
+	/* the command's last words, before flamer's summary */
+	ttyfwd_free(s->tty, NULL, NULL);
+	s->tty = NULL;
 	return err;
 }
 

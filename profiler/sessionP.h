@@ -6,6 +6,7 @@
 #include "events.h"
 #include "frames.h"
 #include "recwriter.h"
+#include "ttyfwd.h"
 #include "../common/intern.h"
 #include "../common/outfile.h"
 #include "../unwind/addrspace.h"
@@ -52,6 +53,9 @@ struct session {
 	pid_t target;          /* attached or launched process */
 	int launched;
 	int target_exited;
+	struct ttyfwd *tty;    /* launched command's terminal output, or NULL */
+	int progress_shown;    /* the progress line is on the terminal */
+	int tty_mid_line;      /* the command left a line unfinished */
 	int pidfd;
 	uint64_t t0_ns;        /* CLOCK_MONOTONIC at start */
 	uint64_t t0_wall;
