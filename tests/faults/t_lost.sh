@@ -33,5 +33,8 @@ done
 lost_run normal env FLAMER_NO_RT=1 "$FLAMER" record
 
 # the real-time priority is the recorder's alone
-expect_exit 0 timeout 30 "$FLAMER" record -q -o "$T/c.data" -- sh -c 'chrt -p $$'
+# (0, or 5 when the short command took no sample: it is nearly idle)
+timeout 30 "$FLAMER" record -q -o "$T/c.data" -- sh -c 'chrt -p $$' >"$T/stdout" 2>"$T/stderr"
+rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 5 ] || fail "record of chrt exited $rc: $(cat "$T/stderr")"
 expect_grep 'policy: SCHED_OTHER' "$T/stdout"
