@@ -1,9 +1,11 @@
-/* fuzz_recording - the flamer.data reader (collapse/recreader.c) and the
- * folding of a recording (collapse/recfold.c) on arbitrary bytes. */
+/* fuzz_recording - the flamer.data reader (collapse/recreader.c), the
+ * folding of a recording (collapse/recfold.c, with its timeline, modules
+ * and info) and the speedscope and pprof writers on arbitrary bytes. */
 #include "fuzz.h"
 
 #include <errno.h>
 #include "../../collapse/fold.h"
+#include "../../collapse/pprof.h"
 #include "../../collapse/recfold.h"
 #include "../../collapse/recreader.h"
 #include "../../collapse/speedscope.h"
@@ -34,7 +36,7 @@ static void read_all(const uint8_t *data, size_t size)
 
 static void fold_all(const uint8_t *data, size_t size, int tid)
 {
-	struct recfold_opts o = { .tid = tid, .pid = !tid };
+	struct recfold_opts o = { .tid = tid, .pid = !tid, .timeline = 1 };
 	struct recfold_stats st;
 	struct recreader *r;
 	struct fold *f;
@@ -47,6 +49,7 @@ static void fold_all(const uint8_t *data, size_t size, int tid)
 	if (f && recfold_run(r, f, &o, &st) != -ENOMEM) {
 		fold_write_folded(f, fuzz_devnull());
 		speedscope_write(f, "fuzz", fuzz_devnull());
+		pprof_write(f, fuzz_devnull());
 	}
 	fold_free(f);
 	recreader_free(r);

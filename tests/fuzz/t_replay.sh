@@ -5,12 +5,12 @@
 # too, so a crash or a sanitizer report on any corpus file fails the test.
 cc=${CC:-cc}
 flags="-O1 -g -std=gnu11 -D_GNU_SOURCE -Wall -Wno-unused-parameter"
-libs="$(pkg-config --libs libzstd zlib 2>/dev/null || echo -lzstd -lz) -lm -lpthread"
+libs="$(pkg-config --libs libzstd zlib libprotobuf-c 2>/dev/null || echo -lzstd -lz -lprotobuf-c) -lm -lpthread"
 if nm "$BUILD/common/error.o" 2>/dev/null | grep -q __asan; then
 	flags="$flags -fsanitize=address,undefined -fno-sanitize-recover=all"
 	sanitized=1
 fi
-objs=$(ls "$BUILD"/common/*.o "$BUILD"/collapse/*.o "$BUILD"/render/*.o \
+objs=$(ls "$BUILD"/common/*.o "$BUILD"/collapse/*.o "$BUILD"/collapse/pprof/*.o "$BUILD"/render/*.o \
 	"$BUILD"/unwind/perfmap.o "$BUILD"/unwind/kallsyms.o 2>/dev/null)
 [ -n "$objs" ] || skip "no module objects in $BUILD (run make first)"
 ar rcs "$T/libparsers.a" $objs || fail "ar"
