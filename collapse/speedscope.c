@@ -189,14 +189,13 @@ struct tl_sort {
 	const size_t *pos; /* entry id -> index in e */
 };
 
-static struct tl_sort tl_ctx; /* qsort has no argument */
-
-static int cmp_tl(const void *a, const void *b)
+static int cmp_tl(const void *a, const void *b, void *arg)
 {
+	const struct tl_sort *c = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	const struct fold_sample *sx = &tl_ctx.s[x], *sy = &tl_ctx.s[y];
-	uint32_t gx = tl_ctx.e[tl_ctx.pos[sx->entry]].group;
-	uint32_t gy = tl_ctx.e[tl_ctx.pos[sy->entry]].group;
+	const struct fold_sample *sx = &c->s[x], *sy = &c->s[y];
+	uint32_t gx = c->e[c->pos[sx->entry]].group;
+	uint32_t gy = c->e[c->pos[sy->entry]].group;
 
 	if (gx != gy)
 		return gx < gy ? -1 : 1;
@@ -234,8 +233,9 @@ static int write_timeline(FILE *out, const struct fold *f,
 		pos[e[i].id] = i;
 	for (size_t i = 0; i < ns; i++)
 		idx[i] = i;
-	tl_ctx = (struct tl_sort){ s, e, pos };
-	qsort(idx, ns, sizeof *idx, cmp_tl);
+	struct tl_sort ctx = { s, e, pos };
+
+	qsort_r(idx, ns, sizeof *idx, cmp_tl, &ctx);
 	for (size_t a = 0, b; a < ns; a = b) {
 		uint32_t g = e[pos[s[idx[a]].entry]].group;
 		const char *name = fold_group_name(f, g);

@@ -22,7 +22,9 @@
  * skipped, so new types can be added without a version bump.
  *
  * Payloads (type: fields):
- *   META   1: string key, string value       (host, kernel, command, freq, ...)
+ *   META   1: string key, string value       (flamer-version, hostname,
+ *             kernel, arch, frequency, unwind, start-time, event, pid,
+ *             command: see docs/record.md)
  *   PROC   2: u32 pid, u32 ppid, string comm, string exe
  *   THREAD 3: u32 pid, u32 tid, string name  (latest name wins)
  *   FRAME  4: u32 id, u8 kind, u8 pad[3], string name, string module
@@ -33,7 +35,8 @@
  *   END    7: u64 samples, u64 lost, u32 threads, u32 status
  *   MAP    8: u32 pid, u64 start, u64 end, u64 pgoff, string build_id (hex),
  *             string path
- *   COUNT  9: string name, u64 value      (named summary counters)
+ *   COUNT  9: string name, u64 value      (named summary counters, e.g.
+ *             duration-ns: the recording's length, written at its end)
  */
 #ifndef FLAMER_COMMON_RECFILE_H
 #define FLAMER_COMMON_RECFILE_H
