@@ -12,7 +12,8 @@
 static const char usage_svg[] =
 	"usage: flamer svg [OPTIONS] [FILE]          (FILE: collapsed stacks or a\n"
 	"                                            recording; default stdin)\n"
-	"       flamer diff [OPTIONS] BEFORE AFTER    (differential graph of two files)\n"
+	"       flamer diff [OPTIONS] BEFORE AFTER    (differential graph of two\n"
+	"                                            collapsed files or recordings)\n"
 	"\n"
 	"A flamer recording (flamer.data) is folded as `flamer collapse` folds it;\n"
 	"its command, pid, rate, duration, date and flamer version then go into\n"
