@@ -13,6 +13,8 @@ struct walk {
 	size_t max, n;
 	int full;     /* stopped because max was reached */
 	int jit;      /* stopped at a JIT frame: continue by frame pointers */
+	int stale;    /* stopped at a pc in a file libdwfl does not know yet */
+	int retried;  /* this is the walk after such a rebuild */
 	uint64_t rbp, rsp, rbx;
 };
 
@@ -69,8 +71,14 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 			return true;
 	}
 	/* libdwfl takes an unreadable return address for the end of the
-	 * stack: remember that this end was not a real one */
-	as->read_failed = 1;
+	 * stack: remember that this end was not a real one.  Not below the
+	 * sampled sp: no live frame keeps its return address there, only
+	 * dead save slots that CFI still describes in an epilogue (after
+	 * "pop %rbx" gcc's CFI still says rbx is at CFA-24); libdwfl then
+	 * leaves that register unknown, which ends the walk with an error if
+	 * a caller's frame needs it. */
+	if (addr >= sp)
+		as->read_failed = 1;
 	return false;
 }
 
@@ -99,6 +107,14 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	if (pc == 0)
 		return DWARF_CB_OK;
+	/* Modules are rebuilt lazily: a library mapped since the last build
+	 * (ld.so at start-up, dlopen) is unknown to libdwfl, which would end
+	 * the walk there as if it were the root.  Rebuild and walk again. */
+	if (w->as->dirty && !w->retried &&
+	    addrspace_module_stale(w->as, activation ? pc : pc - 1)) {
+		w->stale = 1;
+		return DWARF_CB_ABORT;
+	}
 	w->pcs[w->n++] = pc;
 	if (in_jit(w->as, activation ? pc : pc - 1, NULL)) {
 		/* JIT code has no CFI: take the registers CFI recovered for
@@ -194,7 +210,7 @@ static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
 		s2.regs[16] = ra;
 		s2.regs[7] = w->rbx + off + 8;
 		w2 = (struct walk){ .as = as, .pcs = w->pcs + w->n,
-				    .max = w->max - w->n };
+				    .max = w->max - w->n, .retried = 1 };
 		as->snap = &s2;
 		dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w2);
 		as->snap = snap;
@@ -202,6 +218,28 @@ static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
 		return w2.n ? 0 : 1;
 	}
 	return 1;
+}
+
+/* The libdwfl part of a walk.  Returns dwfl_getthread_frames's result,
+ * 1 when a read failed (or libdwfl could not attach), or -errno. */
+static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
+		    struct walk *w)
+{
+	int rc;
+
+	if (!as->attached) {
+		if (!dwfl_attach_state(as->dwfl, NULL, as->pid,
+				       &thread_callbacks, as))
+			return 1; /* no module with an ELF yet */
+		as->attached = 1;
+	}
+	as->snap = snap;
+	as->stack_base = snap->regs[7];
+	as->read_failed = 0;
+	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, w);
+	if (as->read_failed && !w->jit)
+		rc = 1;
+	return rc;
 }
 
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
@@ -218,22 +256,14 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		if (rc)
 			return rc;
 	}
-	if (!as->attached) {
-		if (!dwfl_attach_state(as->dwfl, NULL, as->pid,
-				       &thread_callbacks, as)) {
-			/* no module with an ELF yet: only the pc is known */
-			pcs[0] = snap->regs[16];
-			*n = 1;
-			return 1;
-		}
-		as->attached = 1;
+	rc = cfi_walk(as, snap, &w);
+	if (w.stale) {
+		w = (struct walk){ .as = as, .pcs = pcs, .max = max,
+				   .retried = 1 };
+		rc = addrspace_build_dwfl(as);
+		if (rc == 0)
+			rc = cfi_walk(as, snap, &w);
 	}
-	as->snap = snap;
-	as->stack_base = snap->regs[7];
-	as->read_failed = 0;
-	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w);
-	if (as->read_failed && !w.jit)
-		rc = 1;
 	if (w.jit && !w.full) {
 		rc = jit_walk(as, &w);
 		if (rc == 0 && w.n < w.max)
