@@ -131,8 +131,11 @@ static size_t py_runs(const struct pyframe *py, size_t n, size_t *seg_end,
 
 int session_is_stack_root(const char *nm)
 {
-	static const char *const roots[] = { "_start", "__clone3", "clone3",
-					     "__clone", "clone", "thread_start" };
+	/* _dl_start_user: the code after ld.so's _start calls _dl_start,
+	 * the root of start-up samples (_dl_init, constructors) */
+	static const char *const roots[] = { "_start", "_dl_start_user",
+					     "__clone3", "clone3", "__clone",
+					     "clone", "thread_start" };
 
 	for (size_t i = 0; nm && i < sizeof roots / sizeof *roots; i++)
 		if (!strcmp(nm, roots[i]))

@@ -240,6 +240,14 @@ static int dwarf_frames(struct session *s, struct proc *p,
 	if (!err && rc == 1 && *n > 0 &&
 	    session_is_stack_root(frames_name(s->frames, s->ids[*n - 1])))
 		rc = 0;
+	/* a user pc in no mapping of the process (seen: samples inside
+	 * execve, whose user registers still belong to the old image): the
+	 * user part is one [unknown] frame; nothing was unwound, so nothing
+	 * was cut either */
+	if (!err && rc == 1 && npcs == 1 && *n > 0 &&
+	    !addrspace_covers(p->as, s->pcs[0]) &&
+	    !strcmp(frames_name(s->frames, s->ids[*n - 1]), "[unknown]"))
+		rc = 0;
 	if (!err && rc == 1) {
 		*flags |= REC_SF_TRUNCATED;
 		s->truncated++;
