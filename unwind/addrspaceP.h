@@ -29,6 +29,9 @@ struct addrspace {
 	const struct stack_snapshot *snap; /* during addrspace_unwind */
 	uint64_t stack_base;  /* address of snap->stack[0] (the sampled rsp) */
 	int read_failed;      /* the unwinder asked for memory it could not have */
+	int fp_regs_only;     /* the walk starts from rip, rsp, rbp only (after
+			       * a frame-pointer walk: the other registers of
+			       * that frame are not known) */
 	char *root;           /* "/proc/PID/root" when the target's root differs */
 };
 

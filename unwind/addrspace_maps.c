@@ -138,6 +138,16 @@ static int punch(struct addrspace *as, uint64_t start, uint64_t end)
 	return 0;
 }
 
+/* Names the kernel gives anonymous memory in MMAP2 records: "//anon"
+ * (JIT code: V8, the JVM, BEAM), "/anon_hugepage", "/dev/zero": no file,
+ * no symbols, and no module to rebuild libdwfl for. */
+static int is_anon_name(const char *path)
+{
+	return !strncmp(path, "//anon", 6) ||
+	       !strncmp(path, "/anon_hugepage", 14) ||
+	       !strncmp(path, "/dev/zero", 9);
+}
+
 int addrspace_add_map(struct addrspace *as, uint64_t time, uint64_t start,
 		      uint64_t len, uint64_t pgoff, uint32_t prot,
 		      const char *path)
@@ -155,7 +165,8 @@ int addrspace_add_map(struct addrspace *as, uint64_t time, uint64_t start,
 	err = punch(as, start, end);
 	if (err)
 		return err;
-	if (!path || (path[0] != '/' && strcmp(path, "[vdso]") != 0))
+	if (!path || (path[0] != '/' && strcmp(path, "[vdso]") != 0) ||
+	    is_anon_name(path))
 		return 0; /* anonymous, [heap], [stack]: no symbols */
 	for (i = 0; i < as->nmaps && as->maps[i].start < start; i++)
 		;

@@ -188,6 +188,11 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 	GElf_Sym s;
 
 	memset(sym, 0, sizeof *sym);
+	/* JIT code is named by the perf map first (see in_jit) */
+	if (as->jit && as->jit(as->jit_ctx, addr, &sym->name, &sym->kind) == 0) {
+		sym->module = "[jit]";
+		return 0;
+	}
 	mod = find_module(as, addr);
 	if (mod) {
 		modname = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL,
@@ -211,10 +216,6 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 			return 0;
 		}
 		unknown(as, addr, modname, start, sym);
-		return 0;
-	}
-	if (as->jit && as->jit(as->jit_ctx, addr, &sym->name, &sym->kind) == 0) {
-		sym->module = "[jit]";
 		return 0;
 	}
 	m = addrspace_find_map(as, addr);

@@ -5,6 +5,7 @@
 #include <dwarf.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 
 struct walk {
@@ -15,6 +16,8 @@ struct walk {
 	int jit;      /* stopped at a JIT frame: continue by frame pointers */
 	int stale;    /* stopped at a pc in a file libdwfl does not know yet */
 	int retried;  /* this is the walk after such a rebuild */
+	int resumed;  /* the first frame is a return address, given as ra-1 */
+	uint64_t rip; /* where a frame-pointer walk left JIT code */
 	uint64_t rbp, rsp, rbx;
 };
 
@@ -24,10 +27,10 @@ static int in_jit(struct addrspace *as, uint64_t pc, enum frame_kind *kind)
 	const char *name;
 	enum frame_kind k;
 
-	/* JIT code is in anonymous memory, never in a file mapping */
-	if (!as->jit || addrspace_find_map(as, pc))
-		return 0;
-	if (as->jit(as->jit_ctx, pc, &name, &k) != 0)
+	/* The perf map decides first, whatever mapping (a stale one, or a
+	 * file just below: libdwfl attributes addresses past a module's end
+	 * to it) the address seems to be near (docs/beam.md, issue 11). */
+	if (!as->jit || as->jit(as->jit_ctx, pc, &name, &k) != 0)
 		return 0;
 	if (kind)
 		*kind = k;
@@ -85,9 +88,12 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
 {
 	struct addrspace *as = arg;
+	const uint64_t *r = as->snap->regs;
 
-	return dwfl_thread_state_registers(thread, 0, ADDRSPACE_NREGS,
-					   as->snap->regs);
+	if (as->fp_regs_only) /* rbp, rsp (6, 7) and rip (16) */
+		return dwfl_thread_state_registers(thread, 6, 2, r + 6) &&
+		       dwfl_thread_state_registers(thread, 16, 1, r + 16);
+	return dwfl_thread_state_registers(thread, 0, ADDRSPACE_NREGS, r);
 }
 
 static const Dwfl_Thread_Callbacks thread_callbacks = {
@@ -107,6 +113,11 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 		return DWARF_CB_ABORT;
 	if (pc == 0)
 		return DWARF_CB_OK;
+	if (w->resumed) { /* a CFI walk resumed at a return address */
+		w->resumed = 0;
+		pc += 1;
+		activation = false;
+	}
 	/* Modules are rebuilt lazily: a library mapped since the last build
 	 * (ld.so at start-up, dlopen) is unknown to libdwfl, which would end
 	 * the walk there as if it were the root.  Rebuild and walk again. */
@@ -149,10 +160,12 @@ static int read_word(struct addrspace *as, uint64_t addr, uint64_t *v)
 	return 0;
 }
 
-/* The frame-pointer walk through JIT frames (BEAM's x86-64 JIT keeps
- * rbp chains: [rbp] = caller's rbp, [rbp+8] = return address).  Returns 0
- * when the chain ended with a zero rbp (the bottom of the stack), 1 when
- * it stopped early. */
+/* The frame-pointer walk through JIT frames (BEAM's x86-64 JIT and V8
+ * keep rbp chains: [rbp] = caller's rbp, [rbp+8] = return address).
+ * Returns 0 when the chain ended with a zero rbp (the bottom of the
+ * stack), 2 when it returns into native code of a file mapping (V8's
+ * JSEntry into node's C++: w->rip, w->rsp, w->rbp are that frame's
+ * registers, to resume with CFI), 1 when it stopped early. */
 static int jit_walk(struct addrspace *as, struct walk *w)
 {
 	uint64_t rbp = w->rbp, ra, next;
@@ -169,8 +182,16 @@ static int jit_walk(struct addrspace *as, struct walk *w)
 			return 0;
 		if (read_word(as, rbp + 8, &ra) || read_word(as, rbp, &next))
 			return 1;
-		if (!in_jit(as, ra - 1, NULL))
-			return 1;
+		if (!in_jit(as, ra - 1, NULL)) {
+			const struct mapping *m = addrspace_find_map(as, ra - 1);
+
+			if (!m || !(m->prot & PROT_EXEC))
+				return 1;
+			w->rip = ra;
+			w->rsp = rbp + 16;
+			w->rbp = next;
+			return 2;
+		}
 		w->pcs[w->n++] = ra;
 		if (next != 0 && next <= rbp)
 			return 1;
@@ -223,7 +244,7 @@ static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
 /* The libdwfl part of a walk.  Returns dwfl_getthread_frames's result,
  * 1 when a read failed (or libdwfl could not attach), or -errno. */
 static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
-		    struct walk *w)
+		    uint64_t stack_base, struct walk *w)
 {
 	int rc;
 
@@ -234,7 +255,7 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 		as->attached = 1;
 	}
 	as->snap = snap;
-	as->stack_base = snap->regs[7];
+	as->stack_base = stack_base;
 	as->read_failed = 0;
 	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, w);
 	if (as->read_failed && !w->jit)
@@ -256,19 +277,36 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		if (rc)
 			return rc;
 	}
-	rc = cfi_walk(as, snap, &w);
+	rc = cfi_walk(as, snap, snap->regs[7], &w);
 	if (w.stale) {
 		w = (struct walk){ .as = as, .pcs = pcs, .max = max,
 				   .retried = 1 };
 		rc = addrspace_build_dwfl(as);
 		if (rc == 0)
-			rc = cfi_walk(as, snap, &w);
+			rc = cfi_walk(as, snap, snap->regs[7], &w);
 	}
-	if (w.jit && !w.full) {
+	while (w.jit && !w.full) {
+		w.jit = 0;
 		rc = jit_walk(as, &w);
+		if (rc == 2 && w.n < w.max) {
+			/* back in native code (C++ that called into JS): on
+			 * with CFI from the frame the chain returned to */
+			struct stack_snapshot s2 = *snap;
+
+			s2.regs[16] = w.rip - 1;
+			s2.regs[7] = w.rsp;
+			s2.regs[6] = w.rbp;
+			w.resumed = 1;
+			as->fp_regs_only = 1;
+			rc = cfi_walk(as, &s2, snap->regs[7], &w);
+			as->fp_regs_only = 0;
+			continue;
+		}
 		if (rc == 0 && w.n < w.max)
 			sched_frames(as, snap, &w);
 	}
+	if (rc == 2)
+		rc = 1;
 	as->snap = NULL;
 	*n = w.n;
 	if (w.n == 0) {
