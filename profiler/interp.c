@@ -25,8 +25,10 @@ static int jit_lookup(void *ctx, uint64_t addr, const char **name,
 		return -FE_NO_SYMBOL;
 	if (perfmap_lookup(p->jit, addr, name, kind) == 0)
 		return 0;
-	/* the map grows as code is loaded: read what was appended, retry */
-	if (perfmap_refresh(p->jit) == 0 &&
+	/* the map grows as code is loaded: read what was appended, retry
+	 * (not for the addresses of file mappings, asked about for every
+	 * native frame since the perf map decides first) */
+	if (!addrspace_covers(p->as, addr) && perfmap_refresh(p->jit) == 0 &&
 	    perfmap_lookup(p->jit, addr, name, kind) == 0)
 		return 0;
 	return -FE_NO_SYMBOL;

@@ -90,7 +90,10 @@ static int user_frame(struct session *s, struct proc *p, uint64_t addr,
 		if (!err)
 			err = frames_id(s->frames, sym.kind, sym.name,
 					sym.module, &tmp[cnt++]);
-		if (!err)
+		/* an unknown address outside file mappings may be JIT code
+		 * whose perf-map line is not written yet: ask again later */
+		if (!err && (sym.kind != FK_UNKNOWN ||
+			     addrspace_covers(p->as, addr)))
 			err = frames_cache_put(s->frames, p->asid, addr, tmp, cnt);
 		if (err)
 			return err;
