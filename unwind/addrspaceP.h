@@ -6,6 +6,8 @@
 
 #include <elfutils/libdwfl.h>
 
+struct modsyms;
+
 struct mapping {
 	uint64_t start, end, pgoff;
 	uint64_t time;        /* when it was mapped (see addrspace_add_map) */
@@ -33,7 +35,23 @@ struct addrspace {
 			       * a frame-pointer walk: the other registers of
 			       * that frame are not known) */
 	char *root;           /* "/proc/PID/root" when the target's root differs */
+	struct modsyms *symtabs; /* sorted symbols per module (addrspace_symtab.c) */
+	size_t nsymtabs, cap_symtabs;
 };
+
+
+/* The name of the function at addr in mod, from a sorted copy of the
+ * module's symbol table built on first use; NULL when none (or ENOMEM).
+ * Borrowed: valid while libdwfl keeps mod. */
+const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
+				    uint64_t addr);
+
+/* dwfl_report_end's callback (arg: the addrspace): forgets mod's table. */
+int addrspace_symtab_removed(Dwfl_Module *mod, void *userdata,
+			     const char *name, Dwarf_Addr base, void *arg);
+
+/* Frees every table (the Dwfl is going away). */
+void addrspace_symtab_free(struct addrspace *as);
 
 /* Builds (or rebuilds) the Dwfl from the mappings. 0 or negative. */
 int addrspace_build_dwfl(struct addrspace *as);

@@ -55,6 +55,7 @@ void addrspace_free(struct addrspace *as)
 	if (!as)
 		return;
 	addrspace_clear(as);
+	addrspace_symtab_free(as);
 	if (as->dwfl)
 		dwfl_end(as->dwfl);
 	free(as->maps);

@@ -89,13 +89,14 @@ int addrspace_build_dwfl(struct addrspace *as)
 	FILE *f;
 	int err = 0;
 
-	if (as->dwfl) {
-		dwfl_end(as->dwfl);
-		as->dwfl = NULL;
-		as->attached = 0;
-	}
+	/* A rebuild re-reports every mapping into the same Dwfl: libdwfl
+	 * keeps a module reported again with the same name and range, with
+	 * its ELF, symbol table and CFI already loaded (re-opening them cost
+	 * ~100 ms per library mapped at a launched node's start-up, and the
+	 * rings overflowed), and drops those not reported again. */
 	as->dirty = 0;
-	as->dwfl = dwfl_begin(&proc_callbacks);
+	if (!as->dwfl)
+		as->dwfl = dwfl_begin(&proc_callbacks);
 	if (!as->dwfl)
 		return -ENOMEM;
 	f = open_memstream(&text, &len);
@@ -112,7 +113,7 @@ int addrspace_build_dwfl(struct addrspace *as)
 		dwfl_report_begin(as->dwfl);
 		if (len)
 			dwfl_linux_proc_maps_report(as->dwfl, f);
-		dwfl_report_end(as->dwfl, NULL, NULL);
+		dwfl_report_end(as->dwfl, addrspace_symtab_removed, as);
 		fclose(f);
 	}
 	free(text);
@@ -184,8 +185,6 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 	const struct mapping *m;
 	const char *name, *modname = NULL;
 	Dwarf_Addr start = 0;
-	GElf_Off off;
-	GElf_Sym s;
 
 	memset(sym, 0, sizeof *sym);
 	/* JIT code is named by the perf map first (see in_jit) */
@@ -198,8 +197,7 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 		modname = dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL,
 					   NULL, NULL);
 		modname = base_name(modname ? modname : "");
-		name = dwfl_module_addrinfo(mod, addr, &off, &s, NULL, NULL,
-					    NULL);
+		name = addrspace_symtab_lookup(as, mod, addr);
 		if (name && name[0]) {
 			size_t at = strcspn(name, "@");
 
