@@ -28,8 +28,18 @@ node_checks() {
 	expect_no_grep ' [1-9][0-9]* lost' "$2"
 }
 
+# node leaves its /tmp/perf-PID.map behind: remove ours at the end
+node_maps() {
+	local f
+	for f in "$T"/launch.pid "$T"/node.pid; do
+		[ -s "$f" ] && rm -f "/tmp/perf-$(cat "$f").map"
+	done
+	e2e_cleanup
+}
+trap node_maps EXIT
+
 # launched: the perf map does not exist when recording starts
-record "$T/launch.data" -- node $NODE_FLAGS "$JS" 4
+record "$T/launch.data" -- node $NODE_FLAGS "$JS" 4 "$T/launch.pid"
 fold "$T/launch.data"
 node_checks "$T/launch.data.folded" "$T/launch.data.err"
 
