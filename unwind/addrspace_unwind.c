@@ -160,6 +160,53 @@ static int read_word(struct addrspace *as, uint64_t addr, uint64_t *v)
 	return 0;
 }
 
+/* Length of an indirect call (ff /2) whose ModRM byte is m, or 0. */
+static int ff2_len(unsigned char m)
+{
+	int mod = m >> 6, rm = m & 7, sib = rm == 4 && mod != 3;
+
+	if (((m >> 3) & 7) != 2)
+		return 0;
+	if (mod == 3)
+		return 2;
+	if (mod == 1)
+		return 3 + sib;
+	if (mod == 2)
+		return 6 + sib;
+	return rm == 5 ? 6 : 2 + sib; /* mod 0: rip-relative or [reg] */
+}
+
+/* Whether the bytes before ra end with a call instruction (e8 rel32, or
+ * ff /2 with an optional REX prefix): a return address a frame-pointer
+ * chain claims is checked before a CFI walk is resumed from it. */
+static int after_call(struct addrspace *as, uint64_t ra)
+{
+	unsigned char b[8];
+	struct iovec local = { b, sizeof b };
+	struct iovec remote = { (void *)(uintptr_t)(ra - 8), sizeof b };
+
+	if (ra < 8 || process_vm_readv(as->pid, &local, 1, &remote, 1, 0) !=
+			      (ssize_t)sizeof b)
+		return 0;
+	if (b[3] == 0xe8)
+		return 1;
+	for (int k = 2; k <= 7; k++) {
+		int at = 8 - k, len;
+
+		if (b[at] == 0xff) {
+			len = ff2_len(b[at + 1]);
+			if (len == k)
+				return 1;
+		}
+		if (at + 1 < 8 && (b[at] & 0xf0) == 0x40 && b[at + 1] == 0xff) {
+			len = at + 2 < 8 ? ff2_len(b[at + 2]) : 0;
+			if (len && len + 1 == k)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* The frame-pointer walk through JIT frames (BEAM's x86-64 JIT and V8
  * keep rbp chains: [rbp] = caller's rbp, [rbp+8] = return address).
  * Returns 0 when the chain ended with a zero rbp (the bottom of the
@@ -185,7 +232,10 @@ static int jit_walk(struct addrspace *as, struct walk *w)
 		if (!in_jit(as, ra - 1, NULL)) {
 			const struct mapping *m = addrspace_find_map(as, ra - 1);
 
-			if (!m || !(m->prot & PROT_EXEC))
+			/* a chain that leaves JIT code for a file must
+			 * land right after a call there, with its frame
+			 * above the JIT frames: else it is no chain */
+			if (!m || !(m->prot & PROT_EXEC) || !after_call(as, ra))
 				return 1;
 			w->rip = ra;
 			w->rsp = rbp + 16;
