@@ -31,6 +31,9 @@ struct addrspace {
 	const struct stack_snapshot *snap; /* during addrspace_unwind */
 	uint64_t stack_base;  /* address of snap->stack[0] (the sampled rsp) */
 	int read_failed;      /* the unwinder asked for memory it could not have */
+	int live_state;       /* beyond the copy: 0 unchecked, 1 the copy's top
+			       * equals live memory (read on), -1 it does not */
+	int live_used;        /* a walk read live stack beyond the copy */
 	int fp_regs_only;     /* the walk starts from rip, rsp, rbp only (after
 			       * a frame-pointer walk: the other registers of
 			       * that frame are not known) */

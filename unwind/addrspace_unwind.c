@@ -4,6 +4,7 @@
 
 #include <dwarf.h>
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -18,6 +19,7 @@ struct walk {
 	int retried;  /* this is the walk after such a rebuild */
 	int resumed;  /* the first frame is a return address, given as ra-1 */
 	uint64_t rip; /* where a frame-pointer walk left JIT code */
+	size_t n_copy; /* pcs found before the first live read */
 	uint64_t rbp, rsp, rbx;
 };
 
@@ -53,6 +55,32 @@ static pid_t next_thread(Dwfl *dwfl, void *arg, void **targ)
 	return as->snap->tid;
 }
 
+/* Deep frames: a stack copy of 8 KiB does not hold the callers of a
+ * function with a big frame (bzip2, the sqlite3 shell).  When the walk
+ * needs a word above the copy, it reads the live stack -- but only while
+ * the copy's top VERIFY_BYTES still equal live memory: the thread has not
+ * returned out of those frames since the sample, so the older frames
+ * above them are the ones it had.  addrspace_unwind checks again after the
+ * walk and drops the frames found beyond the copy if they changed
+ * meanwhile (docs/record.md, "Deep frames"). */
+#define VERIFY_BYTES 512
+
+/* 1 when the top of the copy matches the live stack, 0 when not. */
+static int copy_top_live(struct addrspace *as)
+{
+	const struct stack_snapshot *s = as->snap;
+	unsigned char buf[VERIFY_BYTES];
+	size_t n = s->stack_len < VERIFY_BYTES ? s->stack_len : VERIFY_BYTES;
+	struct iovec local = { buf, n };
+	struct iovec remote = {
+		(void *)(uintptr_t)(as->stack_base + s->stack_len - n), n
+	};
+
+	return n > 0 &&
+	       process_vm_readv(as->pid, &local, 1, &remote, 1, 0) == (ssize_t)n &&
+	       !memcmp(buf, s->stack + s->stack_len - n, n);
+}
+
 static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 			void *arg)
 {
@@ -65,13 +93,17 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 		memcpy(result, s->stack + (addr - sp), sizeof *result);
 		return true;
 	}
-	if (s->live_reads) {
+	if (!s->live_reads && addr >= sp + s->stack_len && !as->live_state)
+		as->live_state = copy_top_live(as) ? 1 : -1;
+	if (s->live_reads || (addr >= sp + s->stack_len && as->live_state > 0)) {
 		struct iovec local = { result, sizeof *result };
 		struct iovec remote = { (void *)(uintptr_t)addr, sizeof *result };
 
 		if (process_vm_readv(as->pid, &local, 1, &remote, 1, 0) ==
-		    (ssize_t)sizeof *result)
+		    (ssize_t)sizeof *result) {
+			as->live_used = 1;
 			return true;
+		}
 	}
 	/* libdwfl takes an unreadable return address for the end of the
 	 * stack: remember that this end was not a real one.  Not below the
@@ -126,6 +158,8 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 		w->stale = 1;
 		return DWARF_CB_ABORT;
 	}
+	if (w->as->live_used && w->n_copy > w->n)
+		w->n_copy = w->n;
 	w->pcs[w->n++] = pc;
 	if (in_jit(w->as, activation ? pc : pc - 1, NULL)) {
 		/* JIT code has no CFI: take the registers CFI recovered for
@@ -316,12 +350,14 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n)
 {
-	struct walk w = { .as = as, .pcs = pcs, .max = max };
+	struct walk w = { .as = as, .pcs = pcs, .max = max, .n_copy = SIZE_MAX };
 	int rc;
 
 	*n = 0;
 	if (!max)
 		return 1;
+	as->live_state = 0;
+	as->live_used = 0;
 	if (addrspace_module_stale(as, snap->regs[16])) {
 		rc = addrspace_build_dwfl(as);
 		if (rc)
@@ -330,7 +366,9 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 	rc = cfi_walk(as, snap, snap->regs[7], &w);
 	if (w.stale) {
 		w = (struct walk){ .as = as, .pcs = pcs, .max = max,
-				   .retried = 1 };
+				   .retried = 1, .n_copy = SIZE_MAX };
+		as->live_state = 0;
+		as->live_used = 0;
 		rc = addrspace_build_dwfl(as);
 		if (rc == 0)
 			rc = cfi_walk(as, snap, snap->regs[7], &w);
@@ -357,6 +395,15 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 	}
 	if (rc == 2)
 		rc = 1;
+	/* frames read beyond the copy: still there after the walk? */
+	if (as->live_used && !snap->live_reads && w.n_copy < w.n) {
+		as->snap = snap;
+		as->stack_base = snap->regs[7];
+		if (!copy_top_live(as)) {
+			w.n = w.n_copy;
+			rc = 1;
+		}
+	}
 	as->snap = NULL;
 	*n = w.n;
 	if (w.n == 0) {
