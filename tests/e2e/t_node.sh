@@ -5,7 +5,9 @@
 # hot2), under node's C++ frames down to _start, with no sample lost.
 . tests/e2e/e2elib.sh
 command -v node >/dev/null || skip "node not installed (Debian: nodejs)"
-NODE_FLAGS="--perf-basic-prof --interpreted-frames-native-stack --no-turbo-inlining"
+# (--logfile=/dev/null: with --perf-basic-prof node 20 also writes an
+# isolate-*-v8.log into the current directory)
+NODE_FLAGS="--perf-basic-prof --interpreted-frames-native-stack --no-turbo-inlining --logfile=/dev/null"
 JS=samples/node/tree.js
 
 js() { printf 'JS:[~^*+]?%s [^;]*' "$1"; }
