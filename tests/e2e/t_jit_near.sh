@@ -16,6 +16,8 @@ jit_checks() {
 }
 
 start_target jitnear-nofp -d 6
+# killed at the end, it leaves its map behind
+trap 'rm -f "/tmp/perf-$TPID.map"; e2e_cleanup' EXIT
 cat "$T/jitnear-nofp.out"
 record "$T/pid.data" -p "$TPID" -d 2
 fold "$T/pid.data"
