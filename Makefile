@@ -30,7 +30,7 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-MODULES := common profiler unwind collapse render
+MODULES := common recording profiler unwind collapse render
 LIB_SRCS := $(sort $(wildcard $(addsuffix /*.c,$(MODULES)) \
 			     $(addsuffix /*/*.c,$(MODULES))))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -62,7 +62,13 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-unit: $(UNIT_BINS)
+# test helpers built against the module objects (the tests use them)
+TOOLS := $(BUILD)/tests/faults/recdump $(BUILD)/tests/faults/recbomb
+$(BUILD)/tests/faults/%: tests/faults/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BINS) $(TOOLS)
 
 samples:
 	$(MAKE) -C samples

@@ -10,7 +10,7 @@
 #include "perfscript.h"
 #include "pprof.h"
 #include "recfold.h"
-#include "recreader.h"
+#include "../recording/recreader.h"
 #include "speedscope.h"
 #include "stap.h"
 

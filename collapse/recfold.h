@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "fold.h"
-#include "recreader.h"
+#include "../recording/recreader.h"
 
 struct recfold_opts {
 	int pid, tid, no_kernel;

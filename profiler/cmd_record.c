@@ -3,6 +3,7 @@
 #include "../common/error.h"
 #include "../common/log.h"
 #include "../common/num.h"
+#include "interp.h"
 #include "session.h"
 
 #include <errno.h>
@@ -50,7 +51,8 @@ static const char record_usage[] =
 	"      --mmap-pages N    ring buffer pages per CPU (power of two,\n"
 	"                        default as root: 512, more for large\n"
 	"                        --stack-size (128 samples), else 64)\n"
-	"  -q, --quiet           no progress line and no notes\n"
+	"  -q, --quiet           no progress line and no notes (warnings,\n"
+	"                        errors and the summary line are kept)\n"
 	"  -h, --help            this help\n"
 	"\n"
 	"Examples:\n"
@@ -109,49 +111,6 @@ static uint64_t max_sample_rate(void)
 		fclose(f);
 	}
 	return v;
-}
-
-enum { TARGET_PYTHON = 1, TARGET_BEAM = 2 };
-
-static unsigned kind_of_name(const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	if (!strncmp(base, "python", 6) || !strncmp(base, "libpython", 9))
-		return TARGET_PYTHON;
-	if (!strcmp(base, "erl") || !strcmp(base, "beam.smp") ||
-	    !strcmp(base, "elixir") || !strcmp(base, "iex") ||
-	    !strcmp(base, "mix") || !strcmp(base, "escript"))
-		return TARGET_BEAM;
-	return 0;
-}
-
-/* Whether the target is (or will be) an interpreter flamer walks: the
- * program's name, or for a running process the files it maps (libpython,
- * python3.X, beam.smp). */
-static unsigned target_kind(pid_t pid, const char *cmd)
-{
-	char path[64], line[512];
-	unsigned kind = 0;
-	FILE *f;
-
-	if (cmd)
-		return kind_of_name(cmd);
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof line, f)) {
-		char *p = strchr(line, '/');
-
-		if (p) {
-			p[strcspn(p, "\n")] = '\0';
-			kind |= kind_of_name(p);
-		}
-	}
-	fclose(f);
-	return kind;
 }
 
 static int bad(const char *opt, const char *arg, int err)
@@ -284,11 +243,12 @@ int cmd_record(int argc, char **argv)
 	/* CPython 3.8-3.10 use ~0.5 KiB of C stack per Python call: 8 KiB
 	 * would cut the native stack some 15 Python frames down, and the
 	 * eval frames that Python frames replace with it */
-	kind = target_kind((pid_t)pid, pid ? NULL : argv[optind]);
+	kind = pid ? interp_kind_of_pid((pid_t)pid)
+		   : interp_kind_of_path(argv[optind]);
 	if (!stack_size_set && o.python && o.ev.unwind != UNWIND_FP &&
-	    (kind & TARGET_PYTHON))
+	    (kind & INTERP_PYTHON))
 		o.ev.stack_size = PYTHON_STACK;
-	o.ev.prompt = (kind & TARGET_BEAM) || ((kind & TARGET_PYTHON) && o.python);
+	o.ev.prompt = (kind & INTERP_BEAM) || ((kind & INTERP_PYTHON) && o.python);
 	if (!o.ev.ring_pages) {
 		/* as root, room for 128 samples with their stack copies, so
 		 * a recorder busy for a moment (loading debug info) loses

@@ -1,4 +1,5 @@
 #include "events.h"
+#include "decode.h"
 #include "../common/vec.h"
 #include "../common/error.h"
 
@@ -211,10 +212,10 @@ void events_disable(struct events *ev)
 		ioctl(ev->fds[i], PERF_EVENT_IOC_DISABLE, 0);
 }
 
-int events_read(struct events *ev, int timeout_ms, ring_fn fn, void *ctx)
+void events_wait(struct events *ev, int timeout_ms)
 {
 	struct pollfd pfd[256];
-	int n = 0, total = 0;
+	int n = 0;
 
 	for (int c = 0; c < ev->ncpus && n < 256; c++)
 		if (ev->leader[c] >= 0)
@@ -224,27 +225,28 @@ int events_read(struct events *ev, int timeout_ms, ring_fn fn, void *ctx)
 		poll(pfd, (nfds_t)n, timeout_ms);
 	else if (timeout_ms > 0)
 		usleep((useconds_t)timeout_ms * 1000);
-	for (int c = 0; c < ev->ncpus; c++) {
-		int rc;
+}
 
-		if (!ev->rings[c])
-			continue;
-		rc = ring_read(ev->rings[c], fn, ctx);
-		if (rc < 0)
-			return rc;
-		total += rc;
-	}
-	return total;
+size_t events_nrings(const struct events *ev)
+{
+	return (size_t)ev->ncpus;
+}
+
+struct ring *events_ring(const struct events *ev, size_t i)
+{
+	return i < (size_t)ev->ncpus ? ev->rings[i] : NULL;
+}
+
+void events_layout(const struct events *ev, struct decode_layout *l)
+{
+	l->sample_type = ev->attr.sample_type;
+	l->regs_user = ev->attr.sample_regs_user;
+	l->sample_id_all = ev->attr.sample_id_all;
 }
 
 bool events_kernel_refused(const struct events *ev)
 {
 	return ev->kernel_refused;
-}
-
-uint64_t events_sample_type(const struct events *ev)
-{
-	return ev->attr.sample_type;
 }
 
 size_t events_count(const struct events *ev)

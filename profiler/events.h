@@ -4,7 +4,8 @@
  * and child processes created later are sampled too (an inherit=1 event
  * with cpu=-1 cannot be mmapped).  All events on a CPU send their records to
  * one ring buffer (PERF_EVENT_IOC_SET_OUTPUT), so a 200-thread target needs
- * 400 fds but only one ring per CPU.
+ * 400 fds but only one ring per CPU.  The rings are read as sources
+ * (source.h) by the rest of the recorder; see docs/internals.md.
  */
 #ifndef FLAMER_PROFILER_EVENTS_H
 #define FLAMER_PROFILER_EVENTS_H
@@ -19,7 +20,8 @@
 enum unwind_mode {
 	UNWIND_FP,    /* the kernel walks frame pointers */
 	UNWIND_DWARF, /* registers + stack copy, unwound with CFI by flamer */
-	UNWIND_AUTO,  /* DWARF where it is needed (see profiler/README) */
+	UNWIND_AUTO,  /* registers + stack copy, unwound with CFI where a
+		       * module has it, frame pointers where not (JIT) */
 };
 
 struct events_config {
@@ -55,15 +57,20 @@ int events_enable(struct events *ev);
 /* Stops sampling (records already in the rings stay readable). */
 void events_disable(struct events *ev);
 
-/* Waits up to timeout_ms for data, then reads every ring.  Returns the
- * number of records read or the handler's negative code. */
-int events_read(struct events *ev, int timeout_ms, ring_fn fn, void *ctx);
+/* Waits up to timeout_ms for a ring to reach its wake-up mark. */
+void events_wait(struct events *ev, int timeout_ms);
+
+/* The rings (one per CPU that has events; borrowed, valid until
+ * events_free): i < events_nrings.  NULL for an offline CPU. */
+size_t events_nrings(const struct events *ev);
+struct ring *events_ring(const struct events *ev, size_t i);
+
+/* How the rings' records are laid out (decode.h). */
+struct decode_layout;
+void events_layout(const struct events *ev, struct decode_layout *l);
 
 /* True when kernel stacks were asked for but refused by the kernel. */
 bool events_kernel_refused(const struct events *ev);
-
-/* The perf_event_attr sample_type used (decides the sample layout). */
-uint64_t events_sample_type(const struct events *ev);
 
 /* Number of event fds open. */
 size_t events_count(const struct events *ev);

@@ -11,7 +11,7 @@ struct span {
 };
 
 struct frames {
-	struct recwriter *w;
+	struct sink sink;
 	struct intern *names; /* "kind\0module\0name" -> frame id */
 	struct intern *addrs; /* (asid, addr) -> index into spans */
 	struct span *spans;
@@ -22,13 +22,13 @@ struct frames {
 	size_t keycap;
 };
 
-struct frames *frames_new(struct recwriter *w)
+struct frames *frames_new(struct sink sink)
 {
 	struct frames *f = calloc(1, sizeof *f);
 
 	if (!f)
 		return NULL;
-	f->w = w;
+	f->sink = sink;
 	f->names = intern_new();
 	f->addrs = intern_new();
 	if (!f->names || !f->addrs) {
@@ -82,7 +82,7 @@ int frames_id(struct frames *f, enum frame_kind kind, const char *name,
 		return (int)r;
 	*id = (uint32_t)r;
 	if (added)
-		return recwriter_frame(f->w, *id, kind, name, module);
+		return f->sink.ops->frame(f->sink.ctx, *id, kind, name, module);
 	return 0;
 }
 

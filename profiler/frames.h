@@ -2,29 +2,33 @@
  *
  * Every distinct (kind, name, module) gets a dense id; the first time an id
  * is handed out its FRAME record is written, so a SAMPLE never refers to an
- * undefined frame.  Address lookups are cached per address space: a hot
- * address is symbolised once per recording.
+ * undefined frame (FRAME records go to the sink).  Address lookups are
+ * cached per (cache key, address): the world gives every address space a
+ * key that changes whenever what its addresses mean may have changed (an
+ * exec, a new or replaced executable mapping, new perf-map lines), so a
+ * hot address is symbolised once per such version, never served stale.
  */
 #ifndef FLAMER_PROFILER_FRAMES_H
 #define FLAMER_PROFILER_FRAMES_H
 
 #include <stdint.h>
 
-#include "../common/recfile.h"
-#include "recwriter.h"
+#include "../recording/recfile.h"
+#include "sink.h"
 
 struct frames;
 
-/* w is borrowed and must outlive the table. NULL on ENOMEM. */
-struct frames *frames_new(struct recwriter *w);
+/* New frames are announced to sink (copied; its ctx must outlive the
+ * table).  NULL on ENOMEM. */
+struct frames *frames_new(struct sink sink);
 void frames_free(struct frames *f); /* NULL is accepted */
 
 /* The id of a frame, writing its FRAME record if new.  0 or negative. */
 int frames_id(struct frames *f, enum frame_kind kind, const char *name,
 	      const char *module, uint32_t *id);
 
-/* Cached expansion of an address (asid identifies an address space; 0 is
- * the kernel).  On a hit *ids points at *n ids (borrowed until the next
+/* Cached expansion of an address (asid: the cache key of an address space
+ * version, world.h; 0 is the kernel).  On a hit *ids points at *n ids (borrowed until the next
  * frames_* call) and 1 is returned; 0 on a miss. */
 int frames_cache_get(struct frames *f, uint64_t asid, uint64_t addr,
 		     const uint32_t **ids, uint32_t *n);

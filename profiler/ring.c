@@ -12,6 +12,9 @@ struct ring {
 	unsigned char *data;
 	size_t size;     /* data area, power of two */
 	size_t map_len;
+	uint64_t head;   /* snapshot taken by ring_begin */
+	uint64_t tail;   /* local: advanced by ring_consume */
+	size_t cur_size; /* size of the record ring_next returned, 0: none */
 	unsigned char *bounce;
 };
 
@@ -42,6 +45,7 @@ struct ring *ring_new(int fd, size_t data_pages, int *err)
 		ring_free(r);
 		return NULL;
 	}
+	r->tail = r->head = r->meta->data_tail;
 	return r;
 }
 
@@ -55,44 +59,56 @@ void ring_free(struct ring *r)
 	free(r);
 }
 
-int ring_read(struct ring *r, ring_fn fn, void *ctx)
+void ring_begin(struct ring *r)
 {
-	uint64_t head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
-	uint64_t tail = r->meta->data_tail;
-	int count = 0, rc = 0;
+	r->head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
+	r->tail = r->meta->data_tail;
+	r->cur_size = 0;
+}
 
-	while (tail < head) {
-		size_t off = (size_t)(tail & (r->size - 1));
-		struct perf_event_header *h = (void *)(r->data + off);
-		size_t size;
+/* Copies len bytes from ring offset off, wrapping, into the bounce
+ * buffer. */
+static void *unwrap(struct ring *r, size_t off, size_t len)
+{
+	size_t first = r->size - off;
 
-		if (off + sizeof *h > r->size) {
-			/* even the header wraps */
-			size_t first = r->size - off;
+	if (first > len)
+		first = len;
+	memcpy(r->bounce, r->data + off, first);
+	memcpy(r->bounce + first, r->data, len - first);
+	return r->bounce;
+}
 
-			memcpy(r->bounce, r->data + off, first);
-			memcpy(r->bounce + first, r->data, sizeof *h - first);
-			h = (void *)r->bounce;
-		}
-		size = h->size;
-		if (size < sizeof *h || size > head - tail) {
-			tail = head; /* corrupt: drop the rest */
-			break;
-		}
-		if (off + size > r->size) {
-			size_t first = r->size - off;
+const struct perf_event_header *ring_next(struct ring *r)
+{
+	size_t off, size;
+	struct perf_event_header *h;
 
-			memcpy(r->bounce, r->data + off, first);
-			memcpy(r->bounce + first, r->data, size - first);
-			h = (void *)r->bounce;
-		}
-		rc = fn(ctx, h);
-		tail += size;
-		count++;
-		if (rc < 0)
-			break;
+	if (r->tail >= r->head)
+		return NULL;
+	off = (size_t)(r->tail & (r->size - 1));
+	h = (void *)(r->data + off);
+	if (off + sizeof *h > r->size)
+		h = unwrap(r, off, sizeof *h); /* even the header wraps */
+	size = h->size;
+	if (size < sizeof *h || size > r->head - r->tail) {
+		r->tail = r->head; /* corrupt: drop the rest */
+		r->cur_size = 0;
+		return NULL;
 	}
-	__atomic_store_n(&r->meta->data_tail, tail,
-			 __ATOMIC_RELEASE);
-	return rc < 0 ? rc : count;
+	if (off + size > r->size)
+		h = unwrap(r, off, size);
+	r->cur_size = size;
+	return h;
+}
+
+void ring_consume(struct ring *r)
+{
+	r->tail += r->cur_size;
+	r->cur_size = 0;
+}
+
+void ring_end(struct ring *r)
+{
+	__atomic_store_n(&r->meta->data_tail, r->tail, __ATOMIC_RELEASE);
 }

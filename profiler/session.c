@@ -1,10 +1,24 @@
-/* A recording's life: set-up, targets, the sampling loop, the end. */
-#include "sessionP.h"
+/* A recording's life: set-up, targets, the sampling loop, the end.  The
+ * session wires the pipeline together (docs/internals.md): perf rings as
+ * sources -> order -> world (process changes) and stacks (samples) ->
+ * the recording sink. */
+#include "session.h"
+#include "decode.h"
+#include "events.h"
+#include "frames.h"
+#include "order.h"
+#include "procfs.h"
+#include "sink.h"
+#include "source.h"
+#include "stack.h"
+#include "ttyfwd.h"
+#include "world.h"
 #include "../common/error.h"
 #include "../common/log.h"
-#include "../unwind/perfmap.h"
+#include "../common/outfile.h"
+#include "../recording/recwriter.h"
+#include "../unwind/kallsyms.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -24,7 +38,38 @@
 #define FLAMER_VERSION "0.1.0"
 #endif
 
+struct session {
+	struct record_options opt;
+	struct outfile *out;
+	struct recwriter *w;     /* the recording */
+	struct sink sink;        /* the recording as the pipeline's sink */
+	struct events *ev;       /* perf events and their rings */
+	struct order *order;     /* the rings as sources, merged by time */
+	struct frames *frames;   /* frame ids, symbol cache */
+	struct world *world;     /* processes and threads */
+	struct stacks *stacks;   /* samples to frame ids */
+	pid_t target;            /* attached or launched process */
+	int launched;
+	int target_exited;
+	int pidfd;
+	uint64_t t0_ns;          /* CLOCK_MONOTONIC at start */
+	uint64_t t0_wall;
+	uint64_t lost;
+	int interrupted;
+	struct ttyfwd *tty;      /* launched command's terminal output, or NULL */
+	int progress_shown;      /* the progress line is on the terminal */
+	int tty_mid_line;        /* the command left a line unfinished */
+};
+
 static volatile sig_atomic_t stop_requested;
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
 
 void session_request_stop(void)
 {
@@ -102,19 +147,23 @@ static void meta_target(struct session *s, pid_t pid, char *const argv[])
 struct session *session_new(const struct record_options *opt, int *err)
 {
 	struct session *s = calloc(1, sizeof *s);
+	struct world_options wo = { .python = opt->python,
+				    .unknown_offsets = opt->unknown_offsets };
+	struct stack_options so = { .unwind = opt->ev.unwind,
+				    .inline_frames = opt->inline_frames,
+				    .python_only = opt->python_only,
+				    .lines = opt->lines };
+	struct kallsyms *ksyms = NULL;
 
 	*err = -ENOMEM;
 	if (!s)
 		goto fail_report;
 	s->opt = *opt;
 	s->pidfd = -1;
-	s->pids = intern_new();
-	s->tids = intern_new();
-	s->ids = malloc(REC_MAX_FRAMES * sizeof *s->ids);
-	s->pcs = malloc(1024 * sizeof *s->pcs);
-	if (!s->pids || !s->tids || !s->ids || !s->pcs)
-		goto fail_report;
 	raise_nofile_limit();
+	s->order = order_new();
+	if (!s->order)
+		goto fail_report;
 	s->ev = events_new(&opt->ev, err);
 	if (!s->ev)
 		goto fail_report;
@@ -126,19 +175,29 @@ struct session *session_new(const struct record_options *opt, int *err)
 	s->w = recwriter_new(outfile_fd(s->out), err);
 	if (!s->w)
 		goto fail_report_out;
-	s->frames = frames_new(s->w);
-	if (!s->frames)
-		goto fail_report_out;
+	s->sink = sink_recording(s->w);
+	*err = -ENOMEM; /* set before each jump: a failed start never
+			 * reports success */
+	s->frames = frames_new(s->sink);
+	s->world = world_new(&wo, s->sink);
+	if (!s->frames || !s->world)
+		goto fail_report;
 	if (opt->ev.kernel) {
 		/* ~60 ms: read before sampling starts, not in the middle */
-		s->ksyms = kallsyms_load("/proc/kallsyms", err);
-		if (!s->ksyms)
+		ksyms = kallsyms_load("/proc/kallsyms", err);
+		if (!ksyms)
 			fl_warn("/proc/kallsyms", "%s: kernel frames will show "
 				"as [kernel]", flamer_strerror(*err));
 	}
-	s->t0_ns = session_now_ns();
+	s->stacks = stacks_new(&so, s->frames, ksyms);
+	if (!s->stacks) {
+		*err = -ENOMEM;
+		goto fail_report;
+	}
+	s->t0_ns = now_ns();
 	s->t0_wall = (uint64_t)time(NULL);
 	write_meta(s);
+	*err = 0;
 	return s;
 fail_report_out:
 	fl_error(opt->output, "%s", flamer_strerror(*err));
@@ -165,15 +224,14 @@ static void session_free(struct session *s)
 {
 	ttyfwd_free(s->tty, clear_progress, s);
 	s->tty = NULL;
-	recwriter_free(s->w);
+	order_free(s->order);
+	stacks_free(s->stacks);
+	world_free(s->world);
 	frames_free(s->frames);
-	kallsyms_free(s->ksyms);
+	recwriter_free(s->w);
 	events_free(s->ev);
-	session_free_tables(s);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
-	free(s->ids);
-	free(s->pcs);
 	free(s);
 }
 
@@ -199,67 +257,44 @@ static void perm_advice(const char *what)
 		       "kernel.perf_event_paranoid", paranoid);
 }
 
-static int is_kernel_thread(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	unsigned long flags = 0;
-	FILE *f;
-	int i;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	p = fgets(buf, sizeof buf, f);
-	fclose(f);
-	if (!p || !(p = strrchr(buf, ')')))
-		return 0;
-	/* fields after ") ": state ppid pgrp session tty tpgid flags */
-	for (i = 0; i < 7 && p; i++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		flags = strtoul(p + 1, NULL, 10);
-	return (flags & 0x00200000) != 0; /* PF_KTHREAD */
-}
-
 /* Opens events for every thread of pid, rescanning until no new thread
  * appears (threads created meanwhile are inherited only from threads that
  * already had events). */
+struct attach_ctx {
+	struct session *s;
+	pid_t pid;
+	int added;
+};
+
+static int attach_one(void *ctx, pid_t tid)
+{
+	struct attach_ctx *a = ctx;
+	int err;
+
+	if (world_has_thread(a->s->world, tid))
+		return 0;
+	err = world_add_thread(a->s->world, a->pid, tid);
+	if (!err)
+		err = events_add_thread(a->s->ev, tid, false);
+	if (err == -ESRCH)
+		return 0; /* it just exited */
+	if (!err)
+		a->added++;
+	return err;
+}
+
 static int attach_threads(struct session *s, pid_t pid)
 {
-	char path[64];
-	int added, err = 0, any = 0;
+	struct attach_ctx a = { s, pid, 0 };
+	int err = 0, any = 0;
 
 	for (int round = 0; round < 100; round++) {
-		DIR *d;
-		struct dirent *e;
-
-		snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-		d = opendir(path);
-		if (!d)
+		a.added = 0;
+		err = procfs_foreach_task(pid, attach_one, &a);
+		if (err == -ESRCH)
 			return any ? 0 : -FE_NO_TARGET;
-		added = 0;
-		while ((e = readdir(d))) {
-			pid_t tid = (pid_t)atoi(e->d_name);
-
-			if (tid <= 0 || session_thread(s, pid, tid, 0))
-				continue;
-			if (!session_thread(s, pid, tid, 1)) {
-				err = -ENOMEM;
-				break;
-			}
-			err = events_add_thread(s->ev, tid, false);
-			if (err == -ESRCH) {
-				err = 0; /* it just exited */
-				continue;
-			}
-			if (err)
-				break;
-			added++;
-			any = 1;
-		}
-		closedir(d);
-		if (err || !added)
+		any |= a.added > 0;
+		if (err || !a.added)
 			break;
 	}
 	return err;
@@ -275,15 +310,13 @@ static void note_kernel_refused(struct session *s)
 
 int session_attach(struct session *s, pid_t pid)
 {
-	char path[64];
 	int err;
 
-	snprintf(path, sizeof path, "/proc/%d", (int)pid);
-	if (access(path, F_OK) != 0) {
+	if (!procfs_exists(pid)) {
 		fl_error("-p", "%d: no such process", (int)pid);
 		return -FE_NO_TARGET;
 	}
-	if (is_kernel_thread(pid)) {
+	if (procfs_is_kthread(pid)) {
 		fl_error("-p", "%d is a kernel thread: kernel threads have no "
 			       "user stacks to profile",
 			 (int)pid);
@@ -292,7 +325,7 @@ int session_attach(struct session *s, pid_t pid)
 	s->target = pid;
 	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	meta_target(s, pid, NULL);
-	err = session_new_process(s, pid, 0, NULL);
+	err = world_add_process(s->world, pid, 0);
 	if (!err)
 		err = attach_threads(s, pid);
 	if (err == -EACCES || err == -EPERM) {
@@ -376,9 +409,9 @@ int session_launch(struct session *s, char *const argv[])
 	s->launched = 1;
 	meta_target(s, pid, argv);
 	s->pidfd = -1;
-	err = session_new_process(s, pid, getpid(), NULL);
-	if (!err && !session_thread(s, pid, pid, 1))
-		err = -ENOMEM;
+	err = world_add_process(s->world, pid, getpid());
+	if (!err)
+		err = world_add_thread(s->world, pid, pid);
 	if (!err)
 		err = events_add_thread(s->ev, pid, true);
 	if (err) {
@@ -439,11 +472,11 @@ static void progress(struct session *s, double elapsed)
 	if (s->opt.duration > 0)
 		fprintf(stderr, "\rflamer: recording %.1f/%.0f s, %llu samples\033[K",
 			elapsed, s->opt.duration,
-			(unsigned long long)s->samples);
+			(unsigned long long)stacks_stats(s->stacks)->samples);
 	else
 		fprintf(stderr, "\rflamer: recording %.1f s, %llu samples "
 				"(Ctrl-C to stop)\033[K",
-			elapsed, (unsigned long long)s->samples);
+			elapsed, (unsigned long long)stacks_stats(s->stacks)->samples);
 }
 
 /* The recorder must drain the rings faster than a busy target fills them:
@@ -471,15 +504,66 @@ static void drop_priority(void)
 	sched_setscheduler(0, SCHED_OTHER, &sp);
 }
 
+/* Receives the events of every source in time order: process changes go
+ * to the world, samples through the stack builder to the sink. */
+static int deliver(void *ctx, const struct event *ev)
+{
+	struct session *s = ctx;
+	struct rec_sample out;
+	struct wproc *p;
+	uint64_t t;
+	int err;
+
+	switch (ev->kind) {
+	case EV_SAMPLE:
+		err = world_prepare_sample(s->world, ev, &p);
+		if (!err)
+			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
+		return err ? err : s->sink.ops->sample(s->sink.ctx, &out);
+	case EV_LOST:
+		s->lost += ev->u.lost.count;
+		t = ev->time ? ev->time : now_ns();
+		return s->sink.ops->lost(s->sink.ctx,
+					 t > s->t0_ns ? t - s->t0_ns : 0,
+					 ev->u.lost.count);
+	default:
+		return world_apply(s->world, ev);
+	}
+}
+
+/* The rings become sources of the merge once they exist (after the
+ * first thread got its events). */
+static int add_sources(struct session *s)
+{
+	struct decode_layout l;
+	int err = 0;
+
+	events_layout(s->ev, &l);
+	for (size_t i = 0; i < events_nrings(s->ev) && !err; i++) {
+		struct ring *r = events_ring(s->ev, i);
+		struct source src;
+
+		if (!r)
+			continue;
+		err = source_perf_new(r, &l, &src);
+		if (!err)
+			err = order_add(s->order, src);
+	}
+	return err;
+}
+
 int session_run(struct session *s)
 {
-	uint64_t last_flush = session_now_ns(), last_progress = 0;
+	uint64_t last_flush = now_ns(), last_progress = 0;
 	int err = 0, rc;
 
 	stop_requested = 0;
+	err = add_sources(s);
+	if (err)
+		return err;
 	raise_priority();
 	for (;;) {
-		uint64_t now = session_now_ns();
+		uint64_t now = now_ns();
 		double elapsed = (double)(now - s->t0_ns) / 1e9;
 
 		if (stop_requested) {
@@ -494,7 +578,8 @@ int session_run(struct session *s)
 		}
 		ttyfwd_pump(s->tty, clear_progress, s, &s->tty_mid_line);
 		/* forwarding output: wake often so the command never waits */
-		rc = events_read(s->ev, s->tty ? 20 : 100, session_handle, s);
+		events_wait(s->ev, s->tty ? 20 : 100);
+		rc = order_round(s->order, 0, deliver, s);
 		if (rc < 0) {
 			err = rc;
 			break;
@@ -513,7 +598,7 @@ int session_run(struct session *s)
 	events_disable(s->ev);
 	if (!err) {
 		/* drain what is left in the rings */
-		rc = events_read(s->ev, 0, session_handle, s);
+		rc = order_round(s->order, 1, deliver, s);
 		if (rc < 0)
 			err = rc;
 	}
@@ -540,43 +625,26 @@ static void human_size(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
 }
 
-/* A perf map is written by the target: its bad lines were skipped while
- * reading; say how many, once per map. */
-static void warn_bad_maps(struct session *s)
-{
-	char path[64];
-
-	for (size_t i = 0; s->procs && i < intern_count(s->pids); i++) {
-		struct proc *p = s->procs[i];
-		size_t bad;
-
-		if (!p || !p->jit || !(bad = perfmap_bad_lines(p->jit)))
-			continue;
-		perfmap_path(p->pid, path, sizeof path);
-		fl_warn(path, "%zu malformed lines skipped", bad);
-	}
-}
-
 int session_finish(struct session *s, int run_err)
 {
 	struct rec_end e = { 0 };
 	int err = run_err, code = FLAMER_EXIT_OK;
 	char size[32], kept[80] = "";
 	uint64_t bytes;
-	double secs = (double)(session_now_ns() - s->t0_ns) / 1e9;
+	double secs = (double)(now_ns() - s->t0_ns) / 1e9;
+	const struct stack_stats *st = stacks_stats(s->stacks);
 
-	e.samples = s->samples;
+	e.samples = st->samples;
 	e.lost = s->lost;
-	e.threads = (uint32_t)s->nthreads_sampled;
+	e.threads = (uint32_t)world_threads_sampled(s->world);
 	e.status = (s->interrupted ? REC_END_INTERRUPTED : 0) |
 		   (s->target_exited ? REC_END_TARGET_EXITED : 0);
 	if (!err) {
-		recwriter_count(s->w, "truncated-stacks", s->truncated);
-		recwriter_count(s->w, "python-merged", s->py_merged);
-		recwriter_count(s->w, "python-ambiguous", s->py_ambiguous);
-		recwriter_count(s->w, "python-invalid", s->py_invalid);
-		recwriter_count(s->w, "duration-ns",
-				session_now_ns() - s->t0_ns);
+		recwriter_count(s->w, "truncated-stacks", st->truncated);
+		recwriter_count(s->w, "python-merged", st->py_merged);
+		recwriter_count(s->w, "python-ambiguous", st->py_ambiguous);
+		recwriter_count(s->w, "python-invalid", st->py_invalid);
+		recwriter_count(s->w, "duration-ns", now_ns() - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
 	if (!err)
@@ -613,24 +681,24 @@ int session_finish(struct session *s, int run_err)
 	if (code != FLAMER_EXIT_FAIL)
 		fprintf(stderr, "flamer: %llu samples, %llu threads, %llu lost, "
 				"%.1f s, %s written to %s%s\n",
-			(unsigned long long)s->samples,
-			(unsigned long long)s->nthreads_sampled,
+			(unsigned long long)st->samples,
+			(unsigned long long)world_threads_sampled(s->world),
 			(unsigned long long)s->lost, secs, size,
 			s->opt.output, kept);
-	if (s->truncated && !fl_quiet)
+	if (st->truncated && !fl_quiet)
 		fprintf(stderr, "flamer: %llu stacks could not be unwound to "
 				"their root and end in [truncated]\n",
-			(unsigned long long)s->truncated);
-	if ((s->py_merged || s->py_ambiguous || s->py_invalid) && !fl_quiet)
+			(unsigned long long)st->truncated);
+	if ((st->py_merged || st->py_ambiguous || st->py_invalid) && !fl_quiet)
 		fprintf(stderr, "flamer: Python stacks: %llu merged, %llu "
 				"ambiguous (Python frames on top), %llu "
 				"[invalid]\n",
-			(unsigned long long)s->py_merged,
-			(unsigned long long)s->py_ambiguous,
-			(unsigned long long)s->py_invalid);
+			(unsigned long long)st->py_merged,
+			(unsigned long long)st->py_ambiguous,
+			(unsigned long long)st->py_invalid);
 	if (!fl_quiet)
-		warn_bad_maps(s);
-	if (code == FLAMER_EXIT_OK && !s->samples) {
+		world_warn_bad_maps(s->world);
+	if (code == FLAMER_EXIT_OK && !st->samples) {
 		/* not an error, but nothing to draw: say so, and say it in the
 		 * exit code so scripts do not render an empty profile */
 		fprintf(stderr, "flamer: no samples were taken: the target "

@@ -5,7 +5,7 @@
 #include "input.h"
 #include "../collapse/fold.h"
 #include "../collapse/recfold.h"
-#include "../collapse/recreader.h"
+#include "../recording/recreader.h"
 #include "../common/error.h"
 
 #include <errno.h>

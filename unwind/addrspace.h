@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../common/recfile.h"
+#include "../recording/recfile.h"
 
 struct addrspace;
 

@@ -36,7 +36,7 @@
 #ifndef FLAMER_UNWIND_PERFMAP_H
 #define FLAMER_UNWIND_PERFMAP_H
 
-#include "../common/recfile.h"
+#include "../recording/recfile.h"
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,16 +1,11 @@
 # faultlib.sh - helpers for the fault tests (sourced after tests/lib.sh).
 
-# build_recdump: compiles tests/faults/recdump.c against $BUILD's objects
-# into $T/recdump (with the sanitizers when $BUILD was built with them).
+# build_recdump: the recdump helper built by make (make unit) into
+# $BUILD/tests/faults/recdump, as $T/recdump.
 build_recdump() {
-	local flags="-O1 -g -std=gnu11 -D_GNU_SOURCE -Wall"
-	nm "$BUILD/common/error.o" 2>/dev/null | grep -q __asan &&
-		flags="$flags -fsanitize=address,undefined"
-	[ -f "$BUILD/collapse/recreader.o" ] || skip "no objects in $BUILD"
-	${CC:-cc} $flags -o "$T/recdump" tests/faults/recdump.c \
-		"$BUILD/collapse/recreader.o" "$BUILD"/common/*.o \
-		$(pkg-config --libs libzstd 2>/dev/null || echo -lzstd) -lm ||
-		fail "cannot build recdump"
+	[ -x "$BUILD/tests/faults/recdump" ] ||
+		skip "no $BUILD/tests/faults/recdump (run make unit)"
+	ln -sf "$(cd "$BUILD/tests/faults" && pwd)/recdump" "$T/recdump"
 }
 
 # field NAME FILE: the value of "NAME value" in a recdump output

@@ -5,7 +5,7 @@
  * are all different but nearly all zeros (N * 16 KiB of unique stacks).
  *
  * usage: recbomb FILE N [stacks] */
-#include "../../profiler/recwriter.h"
+#include "../../recording/recwriter.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  *   frame NAME      with -f: every frame name (kind:name)
  *
  * usage: recdump [-f] FILE */
-#include "../../collapse/recreader.h"
+#include "../../recording/recreader.h"
 #include "../../common/error.h"
 #include "../../common/intern.h"
 

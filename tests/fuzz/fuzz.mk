@@ -10,8 +10,10 @@ FCFLAGS := -O1 -g -std=gnu11 -D_GNU_SOURCE -fno-omit-frame-pointer \
 	   -Wall -Wno-unused-parameter $(shell pkg-config --cflags libzstd zlib libprotobuf-c)
 FLIBS := $(shell pkg-config --libs libzstd zlib libprotobuf-c) -lm -lpthread
 
-# The parsers and what they need: no profiler/, no libdw.
-LIB_SRCS := $(wildcard common/*.c collapse/*.c collapse/pprof/*.c render/*.c) \
+# The parsers and what they need: of profiler/ only the record decoder,
+# no libdw.
+LIB_SRCS := $(wildcard common/*.c recording/*.c collapse/*.c collapse/pprof/*.c render/*.c) \
+	    profiler/decode.c \
 	    unwind/perfmap.c unwind/kallsyms.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/lib/%.o)
 TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

@@ -7,7 +7,7 @@
 #include "../../collapse/fold.h"
 #include "../../collapse/pprof.h"
 #include "../../collapse/recfold.h"
-#include "../../collapse/recreader.h"
+#include "../../recording/recreader.h"
 #include "../../collapse/speedscope.h"
 
 static void read_all(const uint8_t *data, size_t size)

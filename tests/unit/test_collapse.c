@@ -7,11 +7,11 @@
 #include "../../collapse/linebuf.h"
 #include "../../collapse/perfscript.h"
 #include "../../collapse/recfold.h"
-#include "../../collapse/recreader.h"
+#include "../../recording/recreader.h"
 #include "../../collapse/stap.h"
 #include "../../commands.h"
 #include "../../common/error.h"
-#include "../../profiler/recwriter.h"
+#include "../../recording/recwriter.h"
 
 #include <stdlib.h>
 #include <fcntl.h>

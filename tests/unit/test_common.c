@@ -2,12 +2,12 @@
  * and the recording format (writer and reader round trip). */
 #include "check.h"
 
-#include "../../collapse/recreader.h"
+#include "../../recording/recreader.h"
 #include "../../common/error.h"
 #include "../../common/intern.h"
 #include "../../common/num.h"
 #include "../../common/outfile.h"
-#include "../../profiler/recwriter.h"
+#include "../../recording/recwriter.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/recfile.h"
+#include "recfile.h"
 
 struct recwriter;
 

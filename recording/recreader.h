@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/recfile.h"
+#include "recfile.h"
 
 /* Total bytes of frame names and modules a recording may define. */
 #define REC_MAX_FRAME_TEXT (128ull << 20)

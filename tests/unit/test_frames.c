@@ -1,10 +1,11 @@
-/* Unit tests for the recorder's pure parts: kernel symbol table, mapping
- * bookkeeping, symbolisation of this very process, build-ids and the frame
- * table. */
+/* Unit tests for the recorder's frame table (profiler/frames.c) and what it
+ * stands on: kernel symbol table, mapping bookkeeping, symbolisation of this
+ * very process, build-ids. */
 #include "check.h"
 
 #include "../../profiler/frames.h"
-#include "../../profiler/recwriter.h"
+#include "../../profiler/sink.h"
+#include "../../recording/recwriter.h"
 #include "../../unwind/addrspace.h"
 #include "../../unwind/buildid.h"
 #include "../../unwind/kallsyms.h"
@@ -97,7 +98,7 @@ static void test_symbolize_self(void)
 	CHECK(addrspace_symbolize(as, addr + 1, &sym) == 0);
 	CHECK_STR(sym.name, "flamer_test_marker");
 	CHECK(sym.kind == FK_NATIVE);
-	CHECK_STR(sym.module, "test_unwind");
+	CHECK_STR(sym.module, "test_frames");
 	addrspace_free(as);
 }
 
@@ -120,7 +121,7 @@ static void test_frames(void)
 	char path[] = "/tmp/flamer-frames.XXXXXX";
 	int fd = mkstemp(path), err;
 	struct recwriter *w = recwriter_new(fd, &err);
-	struct frames *f = frames_new(w);
+	struct frames *f = frames_new(sink_recording(w));
 	uint32_t a, b, c, ids[2];
 	const uint32_t *got;
 	uint32_t n;

@@ -1,0 +1,110 @@
+#include "procfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+void procfs_comm(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+
+	if (pid == tid)
+		snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	else
+		snprintf(path, sizeof path, "/proc/%d/task/%d/comm", (int)pid,
+			 (int)tid);
+	read_line(path, buf, len);
+}
+
+void procfs_exe(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+int procfs_exists(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	return access(path, F_OK) == 0;
+}
+
+int procfs_is_kthread(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	unsigned long flags = 0;
+	int i;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	read_line(path, buf, sizeof buf);
+	if (!(p = strrchr(buf, ')')))
+		return 0;
+	/* fields after ") ": state ppid pgrp session tty tpgid flags */
+	for (i = 0; i < 7 && p; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		flags = strtoul(p + 1, NULL, 10);
+	return (flags & 0x00200000) != 0; /* PF_KTHREAD */
+}
+
+uid_t procfs_owner(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	return stat(path, &st) == 0 ? st.st_uid : (uid_t)-1;
+}
+
+int procfs_foreach_task(pid_t pid, int (*fn)(void *ctx, pid_t tid), void *ctx)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return -ESRCH;
+	while (!rc && (e = readdir(d))) {
+		pid_t tid = (pid_t)atoi(e->d_name);
+
+		if (tid > 0)
+			rc = fn(ctx, tid);
+	}
+	closedir(d);
+	return rc;
+}
+
+int procfs_other_mntns(pid_t pid)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+	if (stat(path, &a) || stat("/proc/self/ns/mnt", &b))
+		return 0;
+	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
+}

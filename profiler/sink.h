@@ -1,0 +1,40 @@
+/* sink.h - where finished data goes: the end of the recorder's pipeline.
+ *
+ * The world (world.h) tells a sink about processes, threads and mappings
+ * as it learns them; the stack builder (stack.h) about frames and finished
+ * samples.  A sample names frames by ids announced before it, and
+ * processes and threads announced before it.  Today's sink writes the
+ * recording (sink_recording); a live `top` will be another implementation
+ * of the same table.  Strings are borrowed for the call.  Every function
+ * returns 0 or a negative errno (a failed write: the recorder stops).
+ */
+#ifndef FLAMER_PROFILER_SINK_H
+#define FLAMER_PROFILER_SINK_H
+
+#include <stdint.h>
+
+#include "../recording/recfile.h"
+
+struct sink_ops {
+	int (*proc)(void *ctx, uint32_t pid, uint32_t ppid, const char *comm,
+		    const char *exe);
+	int (*thread)(void *ctx, uint32_t pid, uint32_t tid, const char *name);
+	int (*map)(void *ctx, uint32_t pid, uint64_t start, uint64_t end,
+		   uint64_t pgoff, const char *build_id, const char *path);
+	int (*frame)(void *ctx, uint32_t id, enum frame_kind kind,
+		     const char *name, const char *module);
+	int (*sample)(void *ctx, const struct rec_sample *s);
+	int (*lost)(void *ctx, uint64_t time_ns, uint64_t count);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	void *ctx; /* borrowed: the sink's owner frees it */
+};
+
+struct recwriter;
+
+/* A sink writing to a recording (w borrowed). */
+struct sink sink_recording(struct recwriter *w);
+
+#endif

@@ -1,0 +1,275 @@
+/* The stack builder: samples in, frame ids out. */
+#include "stack.h"
+#include "world.h"
+#include "../common/error.h"
+#include "../unwind/addrspace.h"
+#include "../unwind/kallsyms.h"
+#include "../unwind/python/python.h"
+
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_USER_FRAMES 1024
+#define MAX_IDS (REC_MAX_FRAMES)
+#define MAX_PY_FRAMES 512
+
+struct stacks {
+	struct stack_options opt;
+	struct frames *frames;
+	struct kallsyms *ksyms;
+	struct stack_stats st;
+	uint32_t *ids;  /* the stack being built */
+	uint64_t *pcs;  /* unwound user pcs */
+	struct pyframe *py;
+};
+
+struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
+			  struct kallsyms *ksyms)
+{
+	struct stacks *b = calloc(1, sizeof *b);
+
+	if (!b) {
+		kallsyms_free(ksyms);
+		return NULL;
+	}
+	b->opt = *o;
+	b->frames = f;
+	b->ksyms = ksyms;
+	b->ids = malloc(MAX_IDS * sizeof *b->ids);
+	b->pcs = malloc(MAX_USER_FRAMES * sizeof *b->pcs);
+	b->py = malloc((MAX_PY_FRAMES + 1) * sizeof *b->py);
+	if (!b->ids || !b->pcs || !b->py) {
+		stacks_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void stacks_free(struct stacks *b)
+{
+	if (!b)
+		return;
+	kallsyms_free(b->ksyms);
+	free(b->ids);
+	free(b->pcs);
+	free(b->py);
+	free(b);
+}
+
+const struct stack_stats *stacks_stats(const struct stacks *b)
+{
+	return &b->st;
+}
+
+bool stack_is_root(const char *nm)
+{
+	/* _dl_start_user: the code after ld.so's _start calls _dl_start,
+	 * the root of start-up samples (_dl_init, constructors) */
+	static const char *const roots[] = { "_start", "_dl_start_user",
+					     "__clone3", "clone3", "__clone",
+					     "clone", "thread_start" };
+
+	for (size_t i = 0; nm && i < sizeof roots / sizeof *roots; i++)
+		if (!strcmp(nm, roots[i]))
+			return true;
+	return false;
+}
+
+static int push_id(struct stacks *b, size_t *n, uint32_t id)
+{
+	if (*n >= MAX_IDS)
+		return -E2BIG;
+	b->ids[(*n)++] = id;
+	return 0;
+}
+
+static int kernel_frame(struct stacks *b, uint64_t addr, size_t *n)
+{
+	const uint32_t *ids;
+	uint32_t cnt, id;
+	const char *name = NULL;
+	int err;
+
+	if (frames_cache_get(b->frames, 0, addr, &ids, &cnt))
+		return push_id(b, n, ids[0]);
+	if (b->ksyms) /* loaded before sampling began */
+		name = kallsyms_lookup(b->ksyms, addr, NULL);
+	err = frames_id(b->frames, FK_KERNEL, name ? name : "[kernel]",
+			"[kernel]", &id);
+	if (!err)
+		err = frames_cache_put(b->frames, 0, addr, &id, 1);
+	return err ? err : push_id(b, n, id);
+}
+
+/* Symbolises one user address (already adjusted for return addresses) and
+ * appends its frame(s): inlined functions first when asked for. */
+static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
+		      size_t *n)
+{
+	struct addrspace *as = wproc_addrspace(p);
+	const uint32_t *ids;
+	uint32_t cnt, tmp[17];
+	struct symbol sym;
+	int err;
+
+	if (!frames_cache_get(b->frames, wproc_cache_key(p), addr, &ids, &cnt)) {
+		cnt = 0;
+		err = b->opt.inline_frames ?
+			      addrspace_symbolize_inline(as, addr, &sym) :
+			      addrspace_symbolize(as, addr, &sym);
+		if (err)
+			return err;
+		for (unsigned i = 0; i < sym.ninlined && !err; i++)
+			err = frames_id(b->frames, FK_INLINE, sym.inlined[i],
+					sym.module, &tmp[cnt++]);
+		if (!err)
+			err = frames_id(b->frames, sym.kind, sym.name,
+					sym.module, &tmp[cnt++]);
+		/* the key after symbolising: a perf map read meanwhile
+		 * starts a new version */
+		/* an unknown address outside file mappings may be JIT code
+		 * whose perf-map line is not written yet: ask again later */
+		if (!err && (sym.kind != FK_UNKNOWN ||
+			     addrspace_covers(as, addr)))
+			err = frames_cache_put(b->frames, wproc_cache_key(p),
+					       addr, tmp, cnt);
+		if (err)
+			return err;
+		ids = tmp;
+	}
+	for (uint32_t i = 0; i < cnt; i++) {
+		err = push_id(b, n, ids[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int special_frame(struct stacks *b, enum frame_kind kind,
+			 const char *name, size_t *n)
+{
+	uint32_t id;
+	int err = frames_id(b->frames, kind, name, "", &id);
+
+	return err ? err : push_id(b, n, id);
+}
+
+/* Kernel frames from the callchain, and user frames too in fp mode. */
+static int chain_frames(struct stacks *b, struct wproc *p,
+			const struct ev_sample *s, size_t *n, size_t *nkernel)
+{
+	uint64_t ctx = 0;
+	int first_user = 1, err = 0;
+
+	for (uint64_t i = 0; i < s->nr && !err; i++) {
+		uint64_t a = event_chain_at(s, i);
+
+		if (a >= (uint64_t)PERF_CONTEXT_MAX) {
+			ctx = a;
+			continue;
+		}
+		if (ctx == (uint64_t)PERF_CONTEXT_KERNEL) {
+			err = kernel_frame(b, a, n);
+			*nkernel = *n;
+		} else if (ctx == (uint64_t)PERF_CONTEXT_USER) {
+			err = user_frame(b, p, first_user ? a : a - 1, n);
+			first_user = 0;
+		}
+	}
+	return err;
+}
+
+static int dwarf_frames(struct stacks *b, struct wproc *p,
+			const struct event *ev, size_t *n, uint32_t *flags)
+{
+	const struct ev_sample *s = &ev->u.sample;
+	struct stack_snapshot snap = { 0 };
+	size_t npcs = 0;
+	int rc, err = 0;
+
+	if (!s->abi)
+		return 0; /* no user context (kernel thread) */
+	snap.tid = (pid_t)ev->tid;
+	memcpy(snap.regs, s->regs, sizeof snap.regs);
+	snap.stack = s->stack;
+	snap.stack_len = s->stack ? s->stack_len : 0;
+	snap.live_reads = wproc_has_jit(p);
+	rc = addrspace_unwind(wproc_addrspace(p), &snap, b->pcs,
+			      MAX_USER_FRAMES, &npcs);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < npcs && !err; i++)
+		err = user_frame(b, p, i ? b->pcs[i] - 1 : b->pcs[i], n);
+	/* a walk that reached _start (ld.so's has no end-of-stack CFI) and
+	 * then failed to read past the top of the stack is complete */
+	if (!err && rc == 1 && *n > 0 &&
+	    stack_is_root(frames_name(b->frames, b->ids[*n - 1])))
+		rc = 0;
+	/* a user pc in no mapping of the process (seen: samples inside
+	 * execve, whose user registers still belong to the old image): the
+	 * user part is one [unknown] frame; nothing was unwound, so nothing
+	 * was cut either */
+	if (!err && rc == 1 && npcs == 1 && *n > 0 &&
+	    !addrspace_covers(wproc_addrspace(p), b->pcs[0]) &&
+	    !strcmp(frames_name(b->frames, b->ids[*n - 1]), "[unknown]"))
+		rc = 0;
+	if (!err && rc == 1) {
+		*flags |= REC_SF_TRUNCATED;
+		b->st.truncated++;
+		err = special_frame(b, FK_TRUNCATED, "[truncated]", n);
+	}
+	return err;
+}
+
+/* CPython frames of thread tid, merged into the native ones. */
+static int python_frames(struct stacks *b, struct wproc *p, pid_t tid,
+			 size_t *n, size_t nkernel, uint32_t *flags)
+{
+	struct pywalker *pw = wproc_python(p);
+	size_t npy = 0;
+	int err, invalid;
+
+	if (!pw)
+		return 0;
+	err = pywalker_stack(pw, tid, b->opt.lines, b->py, MAX_PY_FRAMES, &npy);
+	invalid = err == -FE_BAD_MEMORY;
+	if (err && !invalid)
+		return 0; /* the process is going away: keep native frames */
+	if (invalid)
+		b->py[npy++] = (struct pyframe){ "[invalid]", 1 };
+	if (npy == 0)
+		return 0;
+	return stack_python_merge(b->frames, b->py, npy, invalid,
+				  b->opt.python_only, b->ids, n, nkernel, flags,
+				  &b->st);
+}
+
+int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
+		 uint64_t t0_ns, struct rec_sample *out)
+{
+	size_t n = 0, nkernel = 0;
+	int err;
+
+	memset(out, 0, sizeof *out);
+	err = chain_frames(b, p, &ev->u.sample, &n, &nkernel);
+	if (!err && b->opt.unwind != UNWIND_FP)
+		err = dwarf_frames(b, p, ev, &n, &out->flags);
+	if (!err)
+		err = python_frames(b, p, (pid_t)ev->tid, &n, nkernel,
+				    &out->flags);
+	if (err == -E2BIG)
+		err = 0; /* stack longer than a record holds: kept cut */
+	if (err)
+		return err;
+	out->time_ns = ev->time > t0_ns ? ev->time - t0_ns : 0;
+	out->pid = ev->pid;
+	out->tid = ev->tid;
+	out->cpu = ev->cpu;
+	out->weight = 1;
+	out->n = (uint32_t)n;
+	out->frames = b->ids;
+	b->st.samples++;
+	return 0;
+}

@@ -1,0 +1,70 @@
+/* stack.h - the stack builder: a sample (plus interpreter frames, when
+ * its process has them) becomes a list of frame ids, leaf first.
+ *
+ * Kernel frames come from the callchain and are named from kallsyms; user
+ * frames from the callchain (--unwind fp) or by unwinding the sample's
+ * registers and stack copy with CFI (dwarf, auto); CPython frames from the
+ * process's walker are merged in place of the eval-loop frames
+ * (stack_python.c).  Frames are symbolised through the process's address
+ * space and cached in the frame table (frames.h) under the process's cache
+ * key (world.h).  What cannot be known is marked: [truncated], [invalid].
+ */
+#ifndef FLAMER_PROFILER_STACK_H
+#define FLAMER_PROFILER_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "events.h"
+#include "frames.h"
+#include "../recording/recfile.h"
+
+struct wproc;
+struct kallsyms;
+
+struct stack_options {
+	enum unwind_mode unwind;
+	bool inline_frames;  /* --inline */
+	bool python_only;    /* --python-only */
+	bool lines;          /* --lines */
+};
+
+struct stack_stats {
+	uint64_t samples, truncated, py_merged, py_ambiguous, py_invalid;
+};
+
+struct stacks;
+
+/* A builder naming frames in f (borrowed) and kernel frames from ksyms
+ * (owned from now on; NULL: kernel frames are "[kernel]").  NULL on
+ * ENOMEM (ksyms is then freed). */
+struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
+			  struct kallsyms *ksyms);
+void stacks_free(struct stacks *b); /* NULL is accepted */
+
+/* Builds the stack of sample ev (an EV_SAMPLE) taken in process p.  Fills
+ * out (time relative to t0_ns, pid, tid, cpu, flags, frames); out->frames
+ * is borrowed until the next call.  0 or negative (ENOMEM, a sink error). */
+int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
+		 uint64_t t0_ns, struct rec_sample *out);
+
+const struct stack_stats *stacks_stats(const struct stacks *b);
+
+/* Whether a function name is where a thread's stack starts when unwound
+ * to its root: glibc's (or ld.so's) _start for the main thread,
+ * clone/clone3 for the others. */
+bool stack_is_root(const char *name);
+
+/* The CPython merge (stack_python.c): replaces the eval-loop frames of the
+ * native user frames ids[nkernel..*n) by the Python frames py[0..npy)
+ * (leaf first; pyframe.entry marks the last frame of each eval call).
+ * invalid: the walk hit unreadable memory (py ends with its marker).
+ * Writes the result to ids (room for REC_MAX_FRAMES), updates *n, *flags
+ * and st.  Pure apart from naming frames in f.  0 or negative. */
+struct pyframe;
+int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
+		       int invalid, bool python_only, uint32_t *ids, size_t *n,
+		       size_t nkernel, uint32_t *flags, struct stack_stats *st);
+
+#endif

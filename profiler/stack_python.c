@@ -1,0 +1,145 @@
+/* The CPython merge: Python frames in place of the native eval-loop
+ * frames that ran them.  Pure apart from naming frames. */
+#include "stack.h"
+#include "../unwind/python/python.h"
+
+#include <string.h>
+
+#define MAX_PY_FRAMES 513
+
+/* Splits Python frames (leaf first) into runs, one per C-level eval call:
+ * a run ends at a frame flagged entry.  seg_end[k] is one past the last
+ * frame of run k (leaf first).  Returns the number of runs. */
+static size_t py_runs(const struct pyframe *py, size_t n, size_t *seg_end,
+		      size_t max)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < n && k < max; j++)
+		if (py[j].entry || j == n - 1)
+			seg_end[k++] = j + 1;
+	return k;
+}
+
+/* Whether the native user frames ids[nkernel..end) stop short of the root
+ * of the stack: their root-most frame is not where a thread's stack
+ * begins.  The unwinder's [truncated] flag alone is not enough either way:
+ * a walk that reached _start may still be flagged, and one that ran out of
+ * stack copy may end without an error and go unflagged. */
+static int native_cut(const struct frames *f, const uint32_t *ids,
+		      size_t end, size_t nkernel)
+{
+	return end > nkernel &&
+	       !stack_is_root(frames_name(f, ids[end - 1]));
+}
+
+struct pymerge {
+	const struct pyframe *py;
+	size_t npy;
+	size_t seg_end[MAX_PY_FRAMES], nseg;
+	uint32_t out[REC_MAX_FRAMES];
+	size_t n;
+};
+
+/* Appends Python frames py[from..to) (leaf first); FK_INVALID for the
+ * "[invalid]" end marker when invalid. */
+static int put_py(struct frames *f, struct pymerge *m, size_t from,
+		  size_t to, int invalid)
+{
+	for (size_t j = from; j < to && m->n < REC_MAX_FRAMES; j++) {
+		enum frame_kind k = invalid && j == m->npy - 1 ? FK_INVALID
+							       : FK_PYTHON;
+		int err = frames_id(f, k, m->py[j].name, "", &m->out[m->n]);
+
+		if (err)
+			return err;
+		m->n++;
+	}
+	return 0;
+}
+
+static void put_ids(struct pymerge *m, const uint32_t *ids, size_t from,
+		    size_t to)
+{
+	for (size_t i = from; i < to && m->n < REC_MAX_FRAMES; i++)
+		m->out[m->n++] = ids[i];
+}
+
+/* The merge proper: the native eval frames of ids[nkernel..end) are
+ * replaced, leaf first, by the Python runs, one run per eval frame.  Runs
+ * left over (more runs than eval frames: the native stack was cut short,
+ * so the eval frames it has are the leaf-most ones) go at the root end,
+ * followed by ids[end..n) (the [truncated] marker, if any). */
+static int merge_runs(struct frames *f, struct pymerge *m,
+		      const uint32_t *ids, size_t end, size_t n, size_t nkernel)
+{
+	size_t seg = 0, start = 0;
+	int err = 0;
+
+	for (size_t i = nkernel; i < end && !err; i++) {
+		if (!pywalker_is_eval_symbol(frames_name(f, ids[i]))) {
+			put_ids(m, ids, i, i + 1);
+			continue;
+		}
+		err = put_py(f, m, start, m->seg_end[seg], 0);
+		start = m->seg_end[seg++];
+	}
+	if (!err)
+		err = put_py(f, m, start, m->npy, 0);
+	put_ids(m, ids, end, n);
+	return err;
+}
+
+/* Python frames on top of the native ones (all of them, or none with
+ * --python-only); kernel frames stay at the leaf. */
+static int stack_on_top(struct frames *f, struct pymerge *m,
+			const uint32_t *ids, size_t n, size_t nkernel,
+			int invalid, bool python_only)
+{
+	int err = put_py(f, m, 0, m->npy, invalid);
+
+	if (!err && !python_only)
+		put_ids(m, ids, nkernel, n);
+	return err;
+}
+
+int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
+		       int invalid, bool python_only, uint32_t *ids, size_t *n,
+		       size_t nkernel, uint32_t *flags, struct stack_stats *st)
+{
+	static struct pymerge m; /* large; the recorder is single-threaded */
+	size_t neval = 0, end = *n;
+	int err, cut;
+
+	for (size_t i = nkernel; i < *n; i++)
+		neval += pywalker_is_eval_symbol(frames_name(f, ids[i]));
+	m.py = py;
+	m.npy = npy;
+	m.nseg = py_runs(py, npy, m.seg_end, MAX_PY_FRAMES);
+	/* kernel frames stay at the leaf */
+	memcpy(m.out, ids, nkernel * sizeof *ids);
+	m.n = nkernel;
+	if ((*flags & REC_SF_TRUNCATED) && *n > nkernel)
+		end = *n - 1; /* [truncated] stays at the root */
+	cut = native_cut(f, ids, end, nkernel);
+	if (invalid) {
+		*flags |= REC_SF_PY_INVALID;
+		st->py_invalid++;
+		err = stack_on_top(f, &m, ids, *n, nkernel, 1, python_only);
+	} else if (python_only) {
+		st->py_merged++;
+		err = stack_on_top(f, &m, ids, *n, nkernel, 0, python_only);
+	} else if (neval == m.nseg || (cut && neval < m.nseg)) {
+		st->py_merged++;
+		err = merge_runs(f, &m, ids, end, *n, nkernel);
+	} else {
+		*flags |= REC_SF_PY_AMBIGUOUS;
+		st->py_ambiguous++;
+		err = stack_on_top(f, &m, ids, *n, nkernel, 0, python_only);
+	}
+	if (err)
+		return err;
+	memcpy(ids, m.out, m.n * sizeof *ids);
+	*n = m.n;
+	return 0;
+}

@@ -1,0 +1,607 @@
+/* The world: process and thread tables, kept as of the event at hand. */
+#include "world.h"
+#include "interp.h"
+#include "procfs.h"
+#include "../common/error.h"
+#include "../common/intern.h"
+#include "../common/log.h"
+#include "../common/vec.h"
+#include "../unwind/addrspace.h"
+#include "../unwind/beam.h"
+#include "../unwind/buildid.h"
+#include "../unwind/perfmap.h"
+#include "../unwind/python/python.h"
+
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#define JIT_RECHECK_NS 1000000000ull
+#define JIT_REFRESH_NS 1000000000ull
+#define MAPS_RELOAD_NS 200000000ull
+
+struct wproc {
+	struct world *w;
+	pid_t pid, ppid;
+	uint64_t key;           /* symbol cache key (wproc_cache_key) */
+	char comm[64];
+	struct addrspace *as;
+	struct pywalker *py;    /* NULL when not CPython */
+	size_t py_checked;      /* nmaps + 1 at the last detection, 0 never */
+	int py_failed;
+	struct perfmap *jit;    /* /tmp/perf-PID.map, NULL when absent */
+	uint64_t jit_checked;   /* ns of the last look for a perf map */
+	uint64_t jit_refreshed; /* ns of the last re-read of it */
+	int beam_warned;
+	int exited;
+	uint64_t maps_reloaded; /* ns of the last /proc/PID/maps re-read */
+	unsigned kind;          /* INTERP_* of its mappings ... */
+	size_t kind_nmaps;      /* ... when it had this many (+1; 0: never) */
+};
+
+struct wthread {
+	pid_t pid, tid;
+	char comm[32];
+	int sampled;
+};
+
+struct world {
+	struct world_options opt;
+	struct sink sink;
+	/* pid -> proc, tid -> thread: intern ids index the arrays */
+	struct intern *pids, *tids;
+	struct wproc **procs;
+	struct wthread **threads;
+	size_t cap_procs, cap_threads;
+	uint64_t next_key;
+	uint64_t threads_sampled;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+struct world *world_new(const struct world_options *o, struct sink sink)
+{
+	struct world *w = calloc(1, sizeof *w);
+
+	if (!w)
+		return NULL;
+	w->opt = *o;
+	w->sink = sink;
+	w->pids = intern_new();
+	w->tids = intern_new();
+	if (!w->pids || !w->tids) {
+		world_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Releases the interpreter walkers (on exec and when freeing). */
+static void release_interp(struct wproc *p)
+{
+	pywalker_free(p->py);
+	p->py = NULL;
+	p->py_checked = 0;
+	p->py_failed = 0;
+	if (p->as)
+		addrspace_set_jit(p->as, NULL, NULL);
+	perfmap_free(p->jit);
+	p->jit = NULL;
+	p->jit_checked = 0;
+}
+
+static void free_proc(struct wproc *p)
+{
+	release_interp(p);
+	addrspace_free(p->as); /* after: the release detaches from it */
+	free(p);
+}
+
+void world_free(struct world *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; w->procs && i < intern_count(w->pids); i++)
+		if (w->procs[i])
+			free_proc(w->procs[i]);
+	for (size_t i = 0; w->threads && i < intern_count(w->tids); i++)
+		free(w->threads[i]);
+	free(w->procs);
+	free(w->threads);
+	intern_free(w->pids);
+	intern_free(w->tids);
+	free(w);
+}
+
+/* Makes index valid in a pointer array; new slots are NULL. */
+static int grow(void ***arr, size_t *cap, size_t index)
+{
+	size_t old = *cap;
+	int err = vec_reserve((void **)arr, cap, index + 1, sizeof **arr);
+
+	if (!err)
+		memset(*arr + old, 0, (*cap - old) * sizeof **arr);
+	return err;
+}
+
+struct wproc *world_proc(const struct world *w, pid_t pid)
+{
+	int64_t id = intern_find(w->pids, &pid, sizeof pid);
+
+	return id < 0 ? NULL : w->procs[id];
+}
+
+static struct wthread *find_thread(const struct world *w, pid_t tid)
+{
+	int64_t id = intern_find(w->tids, &tid, sizeof tid);
+
+	return id < 0 ? NULL : w->threads[id];
+}
+
+bool world_has_thread(const struct world *w, pid_t tid)
+{
+	return find_thread(w, tid) != NULL;
+}
+
+const char *world_thread_comm(const struct world *w, pid_t tid)
+{
+	struct wthread *t = find_thread(w, tid);
+
+	return t ? t->comm : NULL;
+}
+
+/* ---- processes ---- */
+
+/* MAP records (with build-ids) for the mappings found in /proc. */
+static int announce_map(void *ctx, uint64_t start, uint64_t end,
+			uint64_t pgoff, uint32_t prot, const char *path)
+{
+	struct wproc *p = ctx;
+	char hex[2 * 64 + 1] = "";
+
+	if (!(prot & PROT_EXEC))
+		return 0;
+	buildid_read(path, hex, sizeof hex);
+	return p->w->sink.ops->map(p->w->sink.ctx, (uint32_t)p->pid, start, end,
+				   pgoff, hex, path);
+}
+
+/* Creates (or replaces, for a reused pid) the entry of process pid and
+ * announces it.  With a parent (fork) mappings and name are the parent's
+ * at that time; otherwise they are read from /proc when the process is
+ * alive. */
+static int new_process(struct world *w, pid_t pid, pid_t ppid,
+		       const struct wproc *parent, struct wproc **out)
+{
+	int64_t id = intern_add(w->pids, &pid, sizeof pid, NULL);
+	char exe[4096] = "";
+	struct wproc *p;
+	int err;
+
+	if (id < 0 || grow((void ***)&w->procs, &w->cap_procs, (size_t)id))
+		return -ENOMEM;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	p->w = w;
+	p->pid = pid;
+	p->ppid = ppid;
+	p->key = ++w->next_key;
+	if (parent) {
+		p->as = addrspace_fork(parent->as, pid);
+		memcpy(p->comm, parent->comm, sizeof p->comm);
+	} else {
+		p->as = addrspace_new(pid);
+		if (p->as && !w->opt.no_proc) {
+			procfs_comm(pid, pid, p->comm, sizeof p->comm);
+			procfs_exe(pid, exe, sizeof exe);
+		}
+	}
+	if (!p->as) {
+		free(p);
+		return -ENOMEM;
+	}
+	if (w->opt.unknown_offsets)
+		addrspace_set_flags(p->as, ADDRSPACE_UNKNOWN_OFFSETS);
+	if (w->procs[id])
+		free_proc(w->procs[id]);
+	w->procs[id] = p;
+	if (out)
+		*out = p;
+	err = w->sink.ops->proc(w->sink.ctx, (uint32_t)pid, (uint32_t)ppid,
+				p->comm, exe);
+	if (!err && !parent && !w->opt.no_proc &&
+	    addrspace_load_proc_maps(p->as, now_ns()) == 0)
+		err = addrspace_foreach_map(p->as, announce_map, p);
+	return err;
+}
+
+int world_add_process(struct world *w, pid_t pid, pid_t ppid)
+{
+	return new_process(w, pid, ppid, NULL, NULL);
+}
+
+/* The process pid, learned from /proc when first seen. */
+static int learn_process(struct world *w, pid_t pid, struct wproc **out)
+{
+	*out = world_proc(w, pid);
+	return *out ? 0 : new_process(w, pid, 0, NULL, out);
+}
+
+/* ---- threads ---- */
+
+/* Creates thread tid with name comm (NULL: read it from /proc) and
+ * announces it. */
+static int new_thread(struct world *w, pid_t pid, pid_t tid, const char *comm,
+		      struct wthread **out)
+{
+	int64_t id = intern_add(w->tids, &tid, sizeof tid, NULL);
+	struct wthread *t;
+
+	if (id < 0 || grow((void ***)&w->threads, &w->cap_threads, (size_t)id))
+		return -ENOMEM;
+	t = w->threads[id];
+	if (!t) {
+		t = calloc(1, sizeof *t);
+		if (!t)
+			return -ENOMEM;
+		w->threads[id] = t;
+	}
+	t->pid = pid;
+	t->tid = tid;
+	t->comm[0] = '\0';
+	if (comm)
+		snprintf(t->comm, sizeof t->comm, "%s", comm);
+	else if (!w->opt.no_proc)
+		procfs_comm(pid, tid, t->comm, sizeof t->comm);
+	if (out)
+		*out = t;
+	return w->sink.ops->thread(w->sink.ctx, (uint32_t)pid, (uint32_t)tid,
+				   t->comm);
+}
+
+int world_add_thread(struct world *w, pid_t pid, pid_t tid)
+{
+	return new_thread(w, pid, tid, NULL, NULL);
+}
+
+/* ---- events ---- */
+
+/* Whether [addr, addr+len) may change what known code addresses mean. */
+static int changes_code(const struct wproc *p, const struct ev_mmap *m)
+{
+	return (m->prot & PROT_EXEC) || addrspace_covers(p->as, m->addr) ||
+	       addrspace_covers(p->as, m->addr + m->len - 1);
+}
+
+static int apply_mmap(struct world *w, const struct event *ev)
+{
+	const struct ev_mmap *m = &ev->u.mmap;
+	struct wproc *p;
+	int err = learn_process(w, (pid_t)ev->pid, &p);
+
+	if (err)
+		return err;
+	if (m->len && changes_code(p, m))
+		p->key = ++w->next_key;
+	if (addrspace_add_map(p->as, ev->time, m->addr, m->len, m->pgoff,
+			      m->prot, m->path))
+		return -ENOMEM;
+	if ((m->prot & PROT_EXEC) && m->path[0] == '/') {
+		char hex[2 * 20 + 1] = "";
+
+		if (m->build_id_len)
+			buildid_hex(m->build_id, m->build_id_len, hex, sizeof hex);
+		return w->sink.ops->map(w->sink.ctx, ev->pid, m->addr,
+					m->addr + m->len, m->pgoff, hex, m->path);
+	}
+	return 0;
+}
+
+static int apply_comm(struct world *w, const struct event *ev)
+{
+	const char *comm = ev->u.comm.comm;
+	struct wproc *p = NULL;
+	int err;
+
+	if (ev->u.comm.exec) {
+		/* exec: a new address space; its mappings follow as MMAP2 */
+		err = learn_process(w, (pid_t)ev->pid, &p);
+		if (err)
+			return err;
+		addrspace_exec(p->as, ev->time);
+		p->key = ++w->next_key;
+		release_interp(p);
+		p->kind_nmaps = 0;
+		p->exited = 0;
+		snprintf(p->comm, sizeof p->comm, "%s", comm);
+		err = w->sink.ops->proc(w->sink.ctx, ev->pid, (uint32_t)p->ppid,
+					comm, "");
+		if (err)
+			return err;
+	}
+	if (ev->pid == ev->tid && (p || (p = world_proc(w, (pid_t)ev->pid))))
+		snprintf(p->comm, sizeof p->comm, "%s", comm);
+	return new_thread(w, (pid_t)ev->pid, (pid_t)ev->tid, comm, NULL);
+}
+
+static int apply_fork(struct world *w, const struct event *ev)
+{
+	struct wthread *pt = find_thread(w, (pid_t)ev->u.task.ptid);
+	struct wproc *parent = world_proc(w, (pid_t)ev->u.task.ppid);
+	const char *comm = pt ? pt->comm : NULL;
+	int err;
+
+	if (ev->pid != ev->u.task.ppid) {
+		/* a new process: the parent's mappings and name as of now */
+		err = new_process(w, (pid_t)ev->pid, (pid_t)ev->u.task.ppid,
+				  parent, NULL);
+		if (err)
+			return err;
+		if (!parent)
+			comm = NULL;
+	}
+	if (!comm && parent)
+		comm = parent->comm;
+	return new_thread(w, (pid_t)ev->pid, (pid_t)ev->tid, comm, NULL);
+}
+
+int world_apply(struct world *w, const struct event *ev)
+{
+	struct wproc *p;
+
+	switch (ev->kind) {
+	case EV_MMAP:
+		return apply_mmap(w, ev);
+	case EV_COMM:
+		return apply_comm(w, ev);
+	case EV_FORK:
+		return apply_fork(w, ev);
+	case EV_EXIT:
+		/* a whole process: its pid may be reused later */
+		if (ev->pid == ev->tid && (p = world_proc(w, (pid_t)ev->pid)))
+			p->exited = 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- interpreters ---- */
+
+static int kind_of_map(void *ctx, uint64_t start, uint64_t end, uint64_t pgoff,
+		       uint32_t prot, const char *path)
+{
+	*(unsigned *)ctx |= interp_kind_of_path(path);
+	return 0;
+}
+
+static unsigned interp_kind(struct wproc *p)
+{
+	size_t n = addrspace_nmaps(p->as) + 1;
+
+	if (p->kind_nmaps != n) {
+		p->kind = 0;
+		addrspace_foreach_map(p->as, kind_of_map, &p->kind);
+		p->kind_nmaps = n;
+	}
+	return p->kind;
+}
+
+/* The perf map's lines changed: what JIT addresses mean may have too. */
+static void jit_refresh(struct wproc *p)
+{
+	size_t before = perfmap_count(p->jit);
+
+	perfmap_refresh(p->jit);
+	if (perfmap_count(p->jit) != before)
+		p->key = ++p->w->next_key;
+}
+
+static int jit_lookup(void *ctx, uint64_t addr, const char **name,
+		      enum frame_kind *kind)
+{
+	struct wproc *p = ctx;
+
+	if (!p->jit)
+		return -FE_NO_SYMBOL;
+	if (perfmap_lookup(p->jit, addr, name, kind) == 0)
+		return 0;
+	/* the map grows as code is loaded: read what was appended, retry
+	 * (not for the addresses of file mappings, asked about for every
+	 * native frame since the perf map decides first) */
+	if (addrspace_covers(p->as, addr))
+		return -FE_NO_SYMBOL;
+	jit_refresh(p);
+	if (perfmap_lookup(p->jit, addr, name, kind) == 0)
+		return 0;
+	return -FE_NO_SYMBOL;
+}
+
+static void detect_python(struct world *w, struct wproc *p, unsigned kind)
+{
+	size_t nmaps = addrspace_nmaps(p->as);
+	int err;
+
+	/* retry while libraries are still being mapped (ld.so, dlopen) */
+	if (p->py || p->py_failed || !w->opt.python || p->py_checked == nmaps + 1 ||
+	    !(kind & INTERP_PYTHON))
+		return;
+	p->py_checked = nmaps + 1;
+	err = pywalker_new(p->pid, &p->py);
+	if (err == 0) {
+		fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
+			pywalker_version(p->py), pywalker_layout_source(p->py));
+	} else if (err != -FE_UNSUPPORTED && err != -FE_NO_TARGET &&
+		   err != -ESRCH && err != -ENOENT) {
+		p->py_failed = 1; /* don't retry a real failure */
+		fl_warn("record", "pid %d looks like CPython but its frames "
+			"cannot be read: %s", (int)p->pid, flamer_strerror(err));
+	}
+}
+
+static void detect_jit(struct wproc *p, unsigned kind, uint64_t now)
+{
+	const char *why = NULL;
+	int err;
+
+	if (p->jit) {
+		if (now - p->jit_refreshed >= JIT_REFRESH_NS) {
+			p->jit_refreshed = now;
+			jit_refresh(p);
+		}
+		return;
+	}
+	if (p->jit_checked && now - p->jit_checked < JIT_RECHECK_NS)
+		return;
+	p->jit_checked = now;
+	err = perfmap_open_why(p->pid, procfs_owner(p->pid), &p->jit, &why);
+	if (err == 0) {
+		p->jit_refreshed = now;
+		p->key = ++p->w->next_key;
+		addrspace_set_jit(p->as, jit_lookup, p);
+		return;
+	}
+	/* only a process that maps the BEAM is an Erlang VM */
+	if (p->beam_warned || !(kind & INTERP_BEAM))
+		return;
+	p->beam_warned = 1;
+	if (err == -EPERM) {
+		fl_warn("record", "pid %d: perf map not trusted: %s", (int)p->pid,
+			why ? why : "wrong owner");
+	} else {
+		char advice[512];
+
+		beam_advice(advice, sizeof advice);
+		fl_warn("record", "pid %d: %s", (int)p->pid, advice);
+	}
+}
+
+/* ---- samples ---- */
+
+/* The sampled user pc, or 0. */
+static uint64_t user_pc(const struct ev_sample *s)
+{
+	uint64_t ctx = 0;
+
+	if (s->abi)
+		return s->regs[16];
+	for (uint64_t i = 0; i < s->nr; i++) {
+		uint64_t a = event_chain_at(s, i);
+
+		if (a >= (uint64_t)PERF_CONTEXT_MAX)
+			ctx = a;
+		else if (ctx == (uint64_t)PERF_CONTEXT_USER)
+			return a;
+	}
+	return 0;
+}
+
+/* A pc in no known mapping means an MMAP2 record was lost (ring overflow
+ * while the recorder was busy, e.g. loading a big debug file): re-read
+ * /proc/PID/maps, at most every 200 ms, unless the pc is JIT code. */
+static void heal_maps(struct wproc *p, const struct ev_sample *s, uint64_t now)
+{
+	uint64_t pc = user_pc(s);
+	const char *name;
+	enum frame_kind kind;
+
+	if (!pc || p->exited || addrspace_covers(p->as, pc))
+		return;
+	if (p->jit && perfmap_lookup(p->jit, pc, &name, &kind) == 0)
+		return;
+	if (now - p->maps_reloaded < MAPS_RELOAD_NS)
+		return;
+	p->maps_reloaded = now;
+	p->key = ++p->w->next_key;
+	addrspace_load_proc_maps(p->as, now);
+}
+
+int world_prepare_sample(struct world *w, const struct event *ev,
+			 struct wproc **out)
+{
+	struct wthread *t;
+	struct wproc *p;
+	int err = learn_process(w, (pid_t)ev->pid, &p);
+
+	if (err)
+		return err;
+	t = find_thread(w, (pid_t)ev->tid);
+	if (!t || t->pid != (pid_t)ev->pid) {
+		/* a thread first seen in a sample, or a tid reused */
+		err = new_thread(w, (pid_t)ev->pid, (pid_t)ev->tid, NULL, &t);
+		if (err)
+			return err;
+	}
+	if (!t->sampled) {
+		t->sampled = 1;
+		w->threads_sampled++;
+	}
+	if (!p->exited && !w->opt.no_proc) {
+		uint64_t now = now_ns();
+		unsigned kind = interp_kind(p);
+
+		detect_python(w, p, kind);
+		detect_jit(p, kind, now);
+		heal_maps(p, &ev->u.sample, now);
+	}
+	*out = p;
+	return 0;
+}
+
+/* ---- accessors ---- */
+
+struct addrspace *wproc_addrspace(const struct wproc *p)
+{
+	return p->as;
+}
+
+struct pywalker *wproc_python(const struct wproc *p)
+{
+	return p->py;
+}
+
+bool wproc_has_jit(const struct wproc *p)
+{
+	return p->jit != NULL;
+}
+
+uint64_t wproc_cache_key(const struct wproc *p)
+{
+	return p->key;
+}
+
+const char *wproc_comm(const struct wproc *p)
+{
+	return p->comm;
+}
+
+uint64_t world_threads_sampled(const struct world *w)
+{
+	return w->threads_sampled;
+}
+
+void world_warn_bad_maps(const struct world *w)
+{
+	char path[64];
+
+	for (size_t i = 0; w->procs && i < intern_count(w->pids); i++) {
+		struct wproc *p = w->procs[i];
+		size_t bad;
+
+		if (!p || !p->jit || !(bad = perfmap_bad_lines(p->jit)))
+			continue;
+		perfmap_path(p->pid, path, sizeof path);
+		fl_warn(path, "%zu malformed lines skipped", bad);
+	}
+}

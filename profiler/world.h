@@ -1,0 +1,81 @@
+/* world.h - the processes and threads of a recording, as of the event
+ * being handled.
+ *
+ * The world applies fork, comm, exec, mmap and exit events in the order
+ * the ordering stage (order.h) delivers them, i.e. in time order across
+ * CPUs, so a sample sees the names and mappings in force when it was
+ * taken.  It is the only stage that reads /proc (through procfs.h and the
+ * address space's maps parser) and the only one that announces processes,
+ * threads and mappings to the sink.  Lookups have no side effects; the
+ * functions that may read /proc or announce say so.
+ *
+ * Per process it owns the address space (unwind/addrspace.h) and the
+ * interpreter walkers: CPython's (unwind/python) and a JIT perf map
+ * (unwind/perfmap.h), started from what the process maps (interp.h).
+ */
+#ifndef FLAMER_PROFILER_WORLD_H
+#define FLAMER_PROFILER_WORLD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "event.h"
+#include "sink.h"
+
+struct world_options {
+	bool python;          /* start CPython walkers */
+	bool unknown_offsets; /* addrspace: module+0xOFF for unknown code */
+	bool no_proc;         /* never read /proc (unit tests) */
+};
+
+struct world;
+struct wproc; /* one process of the world (borrowed from it) */
+
+/* A new, empty world announcing to sink (copied).  NULL on ENOMEM. */
+struct world *world_new(const struct world_options *o, struct sink sink);
+void world_free(struct world *w); /* NULL is accepted */
+
+/* Learns a process from /proc (attach, launch): its name, executable and
+ * mappings; announces PROC and MAP.  Replaces an entry of a reused pid.
+ * 0 or negative. */
+int world_add_process(struct world *w, pid_t pid, pid_t ppid);
+
+/* Learns a thread (its name from /proc) and announces THREAD.  0 or
+ * negative. */
+int world_add_thread(struct world *w, pid_t pid, pid_t tid);
+
+/* Whether thread tid is known (no side effects). */
+bool world_has_thread(const struct world *w, pid_t tid);
+
+/* Applies a non-sample event (EV_MMAP, EV_COMM, EV_FORK, EV_EXIT; others
+ * are ignored).  0 or negative (ENOMEM, a sink error). */
+int world_apply(struct world *w, const struct event *ev);
+
+/* Gets the world ready for sample ev: a process or thread first seen in a
+ * sample is learned (as world_add_process/thread), interpreter walkers are
+ * started or re-checked, mappings a lost MMAP record left out are re-read.
+ * *out is the sample's process (borrowed until the next world call).
+ * 0 or negative. */
+int world_prepare_sample(struct world *w, const struct event *ev,
+			 struct wproc **out);
+
+/* Lookups (no side effects). */
+struct wproc *world_proc(const struct world *w, pid_t pid);
+struct addrspace *wproc_addrspace(const struct wproc *p);
+struct pywalker *wproc_python(const struct wproc *p);   /* or NULL */
+bool wproc_has_jit(const struct wproc *p);
+/* The symbol cache key of the process's current address-space version:
+ * changes on exec, on a new or replaced executable mapping and when its
+ * perf map gained lines (frames.h). */
+uint64_t wproc_cache_key(const struct wproc *p);
+const char *wproc_comm(const struct wproc *p);
+const char *world_thread_comm(const struct world *w, pid_t tid); /* or NULL */
+
+/* Number of distinct threads that had samples. */
+uint64_t world_threads_sampled(const struct world *w);
+
+/* Warns about perf maps with malformed lines (once per map). */
+void world_warn_bad_maps(const struct world *w);
+
+#endif
