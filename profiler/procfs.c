@@ -98,13 +98,24 @@ int procfs_foreach_task(pid_t pid, int (*fn)(void *ctx, pid_t tid), void *ctx)
 	return rc;
 }
 
-int procfs_other_mntns(pid_t pid)
+static int same_file(const char *a, const char *b)
 {
-	char path[64];
-	struct stat a, b;
+	struct stat sa, sb;
 
-	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
-	if (stat(path, &a) || stat("/proc/self/ns/mnt", &b))
-		return 0;
-	return a.st_ino != b.st_ino || a.st_dev != b.st_dev;
+	if (stat(a, &sa) || stat(b, &sb))
+		return 1;
+	return sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
+void procfs_root(pid_t pid, char *buf, size_t len)
+{
+	char root[64], ns[64];
+
+	snprintf(root, sizeof root, "/proc/%d/root", (int)pid);
+	snprintf(ns, sizeof ns, "/proc/%d/ns/mnt", (int)pid);
+	if (!same_file(root, "/proc/self/root") ||
+	    !same_file(ns, "/proc/self/ns/mnt"))
+		snprintf(buf, len, "%s", root);
+	else
+		buf[0] = '\0';
 }

@@ -31,8 +31,10 @@ uid_t procfs_owner(pid_t pid);
  * and returns it.  -ESRCH when pid is gone. */
 int procfs_foreach_task(pid_t pid, int (*fn)(void *ctx, pid_t tid), void *ctx);
 
-/* Whether pid lives in another mount namespace than the recorder: 1, 0,
- * or 0 when it cannot be told. */
-int procfs_other_mntns(pid_t pid);
+/* Where pid's files are: "/proc/PID/root" into buf when pid has another
+ * root directory or mount namespace than the recorder (a container, a
+ * chroot, unshare -m with bind mounts), "" when it sees the recorder's
+ * files (or it cannot be told). */
+void procfs_root(pid_t pid, char *buf, size_t len);
 
 #endif

@@ -29,6 +29,7 @@ struct wproc {
 	pid_t pid, ppid;
 	uint64_t key;           /* symbol cache key (wproc_cache_key) */
 	char comm[64];
+	char root[32];          /* "/proc/PID/root" or "" (procfs_root) */
 	struct addrspace *as;
 	struct pywalker *py;    /* NULL when not CPython */
 	size_t py_checked;      /* nmaps + 1 at the last detection, 0 never */
@@ -54,6 +55,7 @@ struct world {
 	struct sink sink;
 	/* pid -> proc, tid -> thread: intern ids index the arrays */
 	struct intern *pids, *tids;
+	struct intern *warned;  /* paths said to be untrusted */
 	struct wproc **procs;
 	struct wthread **threads;
 	size_t cap_procs, cap_threads;
@@ -79,7 +81,8 @@ struct world *world_new(const struct world_options *o, struct sink sink)
 	w->sink = sink;
 	w->pids = intern_new();
 	w->tids = intern_new();
-	if (!w->pids || !w->tids) {
+	w->warned = intern_new();
+	if (!w->pids || !w->tids || !w->warned) {
 		world_free(w);
 		return NULL;
 	}
@@ -120,6 +123,7 @@ void world_free(struct world *w)
 	free(w->threads);
 	intern_free(w->pids);
 	intern_free(w->tids);
+	intern_free(w->warned);
 	free(w);
 }
 
@@ -167,11 +171,12 @@ static int announce_map(void *ctx, uint64_t start, uint64_t end,
 			uint64_t pgoff, uint32_t prot, const char *path)
 {
 	struct wproc *p = ctx;
-	char hex[2 * 64 + 1] = "";
+	char hex[2 * 64 + 1] = "", file[4096];
 
 	if (!(prot & PROT_EXEC))
 		return 0;
-	buildid_read(path, hex, sizeof hex);
+	snprintf(file, sizeof file, "%s%s", p->root, path);
+	buildid_read(file, hex, sizeof hex);
 	return p->w->sink.ops->map(p->w->sink.ctx, (uint32_t)p->pid, start, end,
 				   pgoff, hex, path);
 }
@@ -200,14 +205,19 @@ static int new_process(struct world *w, pid_t pid, pid_t ppid,
 	if (parent) {
 		p->as = addrspace_fork(parent->as, pid);
 		memcpy(p->comm, parent->comm, sizeof p->comm);
+		/* the parent's files, seen through the child's /proc entry */
+		if (parent->root[0])
+			snprintf(p->root, sizeof p->root, "/proc/%d/root", (int)pid);
 	} else {
 		p->as = addrspace_new(pid);
 		if (p->as && !w->opt.no_proc) {
 			procfs_comm(pid, pid, p->comm, sizeof p->comm);
 			procfs_exe(pid, exe, sizeof exe);
+			procfs_root(pid, p->root, sizeof p->root);
 		}
 	}
-	if (!p->as) {
+	if (!p->as || addrspace_set_root(p->as, p->root[0] ? p->root : NULL)) {
+		addrspace_free(p->as);
 		free(p);
 		return -ENOMEM;
 	}
@@ -284,6 +294,31 @@ static int changes_code(const struct wproc *p, const struct ev_mmap *m)
 	       addrspace_covers(p->as, m->addr + m->len - 1);
 }
 
+/* ADDRSPACE_PROT_UNTRUSTED when the file at the mapping's path (in the
+ * target's root) is not the one the kernel mapped: its build-id differs
+ * from the one the MMAP2 record carries (a file replaced since, another
+ * file bind-mounted there).  Said once per path. */
+static uint32_t untrusted(struct world *w, struct wproc *p,
+			  const struct ev_mmap *m)
+{
+	char want[2 * 20 + 1], have[2 * 64 + 1], file[4096];
+	int added = 0;
+
+	if (w->opt.no_proc || !(m->prot & PROT_EXEC) || m->path[0] != '/' ||
+	    !m->build_id_len)
+		return 0;
+	snprintf(file, sizeof file, "%s%s", p->root, m->path);
+	buildid_hex(m->build_id, m->build_id_len, want, sizeof want);
+	if (buildid_read(file, have, sizeof have) != 0 || !strcmp(want, have))
+		return 0;
+	if (intern_add(w->warned, m->path, strlen(m->path), &added) >= 0 &&
+	    added)
+		fl_warn(m->path, "pid %d maps a file with build-id %s, but this "
+			"path holds build-id %s: its code is shown as [%s]",
+			(int)p->pid, want, have, strrchr(m->path, '/') + 1);
+	return ADDRSPACE_PROT_UNTRUSTED;
+}
+
 static int apply_mmap(struct world *w, const struct event *ev)
 {
 	const struct ev_mmap *m = &ev->u.mmap;
@@ -295,7 +330,7 @@ static int apply_mmap(struct world *w, const struct event *ev)
 	if (m->len && changes_code(p, m))
 		p->key = ++w->next_key;
 	if (addrspace_add_map(p->as, ev->time, m->addr, m->len, m->pgoff,
-			      m->prot, m->path))
+			      m->prot | untrusted(w, p, m), m->path))
 		return -ENOMEM;
 	if ((m->prot & PROT_EXEC) && m->path[0] == '/') {
 		char hex[2 * 20 + 1] = "";
@@ -321,6 +356,11 @@ static int apply_comm(struct world *w, const struct event *ev)
 			return err;
 		addrspace_exec(p->as, ev->time);
 		p->key = ++w->next_key;
+		/* unshare -m, chroot: an exec may enter another view */
+		if (!w->opt.no_proc)
+			procfs_root(p->pid, p->root, sizeof p->root);
+		if (addrspace_set_root(p->as, p->root[0] ? p->root : NULL))
+			return -ENOMEM;
 		release_interp(p);
 		p->kind_nmaps = 0;
 		p->exited = 0;

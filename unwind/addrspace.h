@@ -34,6 +34,17 @@ struct addrspace *addrspace_fork(const struct addrspace *parent, pid_t pid);
 
 void addrspace_free(struct addrspace *as); /* NULL is accepted */
 
+/* Files of the target are opened under root: "/proc/PID/root" for a
+ * target in another mount namespace or root (addrspace_new finds out; the
+ * recorder says so again after an exec or a fork), NULL for the recorder's
+ * own view.  root is copied.  0 or -ENOMEM. */
+int addrspace_set_root(struct addrspace *as, const char *root);
+
+/* A prot bit for addrspace_add_map: the file at the mapping's path is not
+ * the one mapped (its build-id differs from the one the kernel reported).
+ * Its code is named [module] and never symbolised from that file. */
+#define ADDRSPACE_PROT_UNTRUSTED 0x80000000u
+
 /* Reads /proc/PID/maps (file-backed mappings), as of time (see
  * addrspace_add_map).  0 or -errno. */
 int addrspace_load_proc_maps(struct addrspace *as, uint64_t time);

@@ -19,12 +19,34 @@ struct addrspace *addrspace_new(pid_t pid)
 	if (!as)
 		return NULL;
 	as->pid = pid;
-	/* A target in a container sees other files at the same paths. */
+	/* A target in a container (another root, or another mount
+	 * namespace: a bind mount over a path) sees other files at the same
+	 * paths. */
 	snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
 	if (stat(path, &a) == 0 && stat("/proc/self/root", &b) == 0 &&
 	    (a.st_dev != b.st_dev || a.st_ino != b.st_ino))
 		as->root = strdup(path);
+	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+	if (!as->root && stat(path, &a) == 0 &&
+	    stat("/proc/self/ns/mnt", &b) == 0 &&
+	    (a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
+		snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
+		as->root = strdup(path);
+	}
 	return as;
+}
+
+int addrspace_set_root(struct addrspace *as, const char *root)
+{
+	char *r = root ? strdup(root) : NULL;
+
+	if (root && !r)
+		return -ENOMEM;
+	if (!!r != !!as->root || (r && strcmp(r, as->root)))
+		as->dirty = 1; /* other files: rebuild the module list */
+	free(as->root);
+	as->root = r;
+	return 0;
 }
 
 void addrspace_clear(struct addrspace *as)

@@ -57,7 +57,9 @@ static uint64_t fake_ino(const char *path)
 static int has_exec_mapping(const struct addrspace *as, const char *path)
 {
 	for (size_t i = 0; i < as->nmaps; i++)
-		if ((as->maps[i].prot & PROT_EXEC) && !strcmp(as->maps[i].path, path))
+		if ((as->maps[i].prot & PROT_EXEC) &&
+		    !(as->maps[i].prot & ADDRSPACE_PROT_UNTRUSTED) &&
+		    !strcmp(as->maps[i].path, path))
 			return 1;
 	return 0;
 }
@@ -69,7 +71,8 @@ static int write_maps(const struct addrspace *as, FILE *f)
 
 		/* data files (ld.so.cache, locale archives) are no modules,
 		 * and [vdso] is no file */
-		if (m->path[0] != '/' || !has_exec_mapping(as, m->path) ||strstr(m->path, " (deleted)") || !strncmp(m->path, "/memfd:", 7) ||
+		if (m->path[0] != '/' || (m->prot & ADDRSPACE_PROT_UNTRUSTED) ||
+		    !has_exec_mapping(as, m->path) || strstr(m->path, " (deleted)") || !strncmp(m->path, "/memfd:", 7) ||
 		    !strncmp(m->path, "/dev/", 5))
 			continue;
 		fprintf(f, "%" PRIx64 "-%" PRIx64 " %c%c%cp %08" PRIx64
@@ -152,7 +155,9 @@ static Dwfl_Module *find_module(struct addrspace *as, uint64_t addr)
 	/* dwfl_addrmodule may answer for an address just past a module's
 	 * end (seen: anonymous JIT pages a few pages above libstdc++), so
 	 * only addresses inside a file mapping are asked about */
-	if (!addrspace_find_map(as, addr))
+	const struct mapping *m = addrspace_find_map(as, addr);
+
+	if (!m || (m->prot & ADDRSPACE_PROT_UNTRUSTED))
 		return NULL;
 	if (addrspace_module_stale(as, addr) && addrspace_build_dwfl(as))
 		return NULL;
