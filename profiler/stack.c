@@ -14,6 +14,8 @@
 #define MAX_USER_FRAMES 1024
 #define MAX_IDS (REC_MAX_FRAMES)
 #define MAX_PY_FRAMES 512
+/* frames.h cache keys of modules (world keys count up from 1) */
+#define STACK_MODULE_KEY (1ull << 63)
 
 struct stacks {
 	struct stack_options opt;
@@ -114,7 +116,20 @@ static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
 	struct symbol sym;
 	int err;
 
-	if (!frames_cache_get(b->frames, wproc_cache_key(p), addr, &ids, &cnt)) {
+	uint32_t mod;
+	uint64_t off, mkey = 0;
+
+	if (frames_cache_get(b->frames, wproc_cache_key(p), addr, &ids, &cnt))
+		goto push;
+	/* the same file version at the same offset in another process */
+	if (wproc_module_at(p, addr, &mod, &off) == 0) {
+		mkey = STACK_MODULE_KEY | mod;
+		if (frames_cache_get(b->frames, mkey, off, &ids, &cnt)) {
+			b->st.module_hits++;
+			goto push;
+		}
+	}
+	{
 		cnt = 0;
 		err = b->opt.inline_frames ?
 			      addrspace_symbolize_inline(as, addr, &sym) :
@@ -135,10 +150,13 @@ static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
 			     addrspace_covers(as, addr)))
 			err = frames_cache_put(b->frames, wproc_cache_key(p),
 					       addr, tmp, cnt);
+		if (!err && mkey)
+			err = frames_cache_put(b->frames, mkey, off, tmp, cnt);
 		if (err)
 			return err;
 		ids = tmp;
 	}
+push:
 	for (uint32_t i = 0; i < cnt; i++) {
 		err = push_id(b, n, ids[i]);
 		if (err)

@@ -6,8 +6,11 @@
  * registers and stack copy with CFI (dwarf, auto); CPython frames from the
  * process's walker are merged in place of the eval-loop frames
  * (stack_python.c).  Frames are symbolised through the process's address
- * space and cached in the frame table (frames.h) under the process's cache
- * key (world.h).  What cannot be known is marked: [truncated], [invalid].
+ * space and cached in the frame table (frames.h) twice: under the
+ * process's cache key (world.h), and under its module and file offset, so
+ * that every process mapping the same file version (build-id) shares the
+ * names: a hundred short-lived processes symbolise libc's hot addresses
+ * once, not a hundred times.  What cannot be known is marked: [truncated], [invalid].
  */
 #ifndef FLAMER_PROFILER_STACK_H
 #define FLAMER_PROFILER_STACK_H
@@ -32,6 +35,7 @@ struct stack_options {
 
 struct stack_stats {
 	uint64_t samples, truncated, py_merged, py_ambiguous, py_invalid;
+	uint64_t module_hits; /* addresses named from another process's */
 };
 
 struct stacks;

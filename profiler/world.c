@@ -40,8 +40,16 @@ struct wproc {
 	int beam_warned;
 	int exited;
 	uint64_t maps_reloaded; /* ns of the last /proc/PID/maps re-read */
+	struct wmap *mods;      /* executable file mappings, by start */
+	size_t nmods, capmods;
 	unsigned kind;          /* INTERP_* of its mappings ... */
 	size_t kind_nmaps;      /* ... when it had this many (+1; 0: never) */
+};
+
+/* An executable file mapping and the module (file version) it maps. */
+struct wmap {
+	uint64_t start, end, pgoff;
+	uint32_t mod;
 };
 
 struct wthread {
@@ -56,6 +64,7 @@ struct world {
 	/* pid -> proc, tid -> thread: intern ids index the arrays */
 	struct intern *pids, *tids;
 	struct intern *warned;  /* paths said to be untrusted */
+	struct intern *modules; /* "B<build-id>" or "P<root><path>" -> id */
 	struct wproc **procs;
 	struct wthread **threads;
 	size_t cap_procs, cap_threads;
@@ -82,7 +91,8 @@ struct world *world_new(const struct world_options *o, struct sink sink)
 	w->pids = intern_new();
 	w->tids = intern_new();
 	w->warned = intern_new();
-	if (!w->pids || !w->tids || !w->warned) {
+	w->modules = intern_new();
+	if (!w->pids || !w->tids || !w->warned || !w->modules) {
 		world_free(w);
 		return NULL;
 	}
@@ -105,6 +115,7 @@ static void release_interp(struct wproc *p)
 
 static void free_proc(struct wproc *p)
 {
+	free(p->mods);
 	release_interp(p);
 	addrspace_free(p->as); /* after: the release detaches from it */
 	free(p);
@@ -124,6 +135,7 @@ void world_free(struct world *w)
 	intern_free(w->pids);
 	intern_free(w->tids);
 	intern_free(w->warned);
+	intern_free(w->modules);
 	free(w);
 }
 
@@ -166,6 +178,66 @@ const char *world_thread_comm(const struct world *w, pid_t tid)
 
 /* ---- processes ---- */
 
+/* ---- modules: the files a process maps, shared by build-id ---- */
+
+/* Forgets the module mappings overlapping [start, end). */
+static void punch_mods(struct wproc *p, uint64_t start, uint64_t end)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < p->nmods; i++)
+		if (p->mods[i].end <= start || p->mods[i].start >= end)
+			p->mods[kept++] = p->mods[i];
+	p->nmods = kept;
+}
+
+/* Records that [start, end) maps the file version identified by build-id
+ * hex (or, without one, by its path under the process's root). */
+static int add_mod(struct wproc *p, uint64_t start, uint64_t end,
+		   uint64_t pgoff, const char *hex, const char *path)
+{
+	char key[4096 + 64];
+	int64_t id;
+	size_t i;
+
+	punch_mods(p, start, end);
+	if (hex && hex[0])
+		snprintf(key, sizeof key, "B%s", hex);
+	else
+		snprintf(key, sizeof key, "P%s%s", p->root, path);
+	id = intern_add(p->w->modules, key, strlen(key), NULL);
+	if (id < 0 || vec_reserve((void **)&p->mods, &p->capmods, p->nmods + 1,
+				  sizeof *p->mods))
+		return -ENOMEM;
+	for (i = p->nmods; i > 0 && p->mods[i - 1].start > start; i--)
+		p->mods[i] = p->mods[i - 1];
+	p->mods[i] = (struct wmap){ start, end, pgoff, (uint32_t)id };
+	p->nmods++;
+	return 0;
+}
+
+int wproc_module_at(const struct wproc *p, uint64_t addr, uint32_t *module,
+		    uint64_t *offset)
+{
+	size_t lo = 0, hi = p->nmods;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct wmap *m = &p->mods[mid];
+
+		if (addr < m->start)
+			hi = mid;
+		else if (addr >= m->end)
+			lo = mid + 1;
+		else {
+			*module = m->mod;
+			*offset = addr - m->start + m->pgoff;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* MAP records (with build-ids) for the mappings found in /proc. */
 static int announce_map(void *ctx, uint64_t start, uint64_t end,
 			uint64_t pgoff, uint32_t prot, const char *path)
@@ -177,6 +249,8 @@ static int announce_map(void *ctx, uint64_t start, uint64_t end,
 		return 0;
 	snprintf(file, sizeof file, "%s%s", p->root, path);
 	buildid_read(file, hex, sizeof hex);
+	if (path[0] == '/' && add_mod(p, start, end, pgoff, hex, path))
+		return -ENOMEM;
 	return p->w->sink.ops->map(p->w->sink.ctx, (uint32_t)p->pid, start, end,
 				   pgoff, hex, path);
 }
@@ -205,6 +279,16 @@ static int new_process(struct world *w, pid_t pid, pid_t ppid,
 	if (parent) {
 		p->as = addrspace_fork(parent->as, pid);
 		memcpy(p->comm, parent->comm, sizeof p->comm);
+		if (parent->nmods) {
+			p->mods = malloc(parent->nmods * sizeof *p->mods);
+			if (!p->mods) {
+				addrspace_free(p->as);
+				free(p);
+				return -ENOMEM;
+			}
+			memcpy(p->mods, parent->mods, parent->nmods * sizeof *p->mods);
+			p->nmods = p->capmods = parent->nmods;
+		}
 		/* the parent's files, seen through the child's /proc entry */
 		if (parent->root[0])
 			snprintf(p->root, sizeof p->root, "/proc/%d/root", (int)pid);
@@ -323,20 +407,27 @@ static int apply_mmap(struct world *w, const struct event *ev)
 {
 	const struct ev_mmap *m = &ev->u.mmap;
 	struct wproc *p;
+	uint32_t bad;
 	int err = learn_process(w, (pid_t)ev->pid, &p);
 
 	if (err)
 		return err;
 	if (m->len && changes_code(p, m))
 		p->key = ++w->next_key;
+	bad = untrusted(w, p, m);
 	if (addrspace_add_map(p->as, ev->time, m->addr, m->len, m->pgoff,
-			      m->prot | untrusted(w, p, m), m->path))
+			      m->prot | bad, m->path))
 		return -ENOMEM;
+	punch_mods(p, m->addr, m->addr + m->len);
 	if ((m->prot & PROT_EXEC) && m->path[0] == '/') {
 		char hex[2 * 20 + 1] = "";
 
 		if (m->build_id_len)
 			buildid_hex(m->build_id, m->build_id_len, hex, sizeof hex);
+		/* an untrusted file is named per process, never shared */
+		if (!bad && m->len &&
+		    add_mod(p, m->addr, m->addr + m->len, m->pgoff, hex, m->path))
+			return -ENOMEM;
 		return w->sink.ops->map(w->sink.ctx, ev->pid, m->addr,
 					m->addr + m->len, m->pgoff, hex, m->path);
 	}
@@ -355,6 +446,7 @@ static int apply_comm(struct world *w, const struct event *ev)
 		if (err)
 			return err;
 		addrspace_exec(p->as, ev->time);
+		p->nmods = 0;
 		p->key = ++w->next_key;
 		/* unshare -m, chroot: an exec may enter another view */
 		if (!w->opt.no_proc)
@@ -409,8 +501,14 @@ int world_apply(struct world *w, const struct event *ev)
 		return apply_fork(w, ev);
 	case EV_EXIT:
 		/* a whole process: its pid may be reused later */
-		if (ev->pid == ev->tid && (p = world_proc(w, (pid_t)ev->pid)))
+		if (ev->pid == ev->tid && (p = world_proc(w, (pid_t)ev->pid))) {
+			/* in time order nothing of it comes later (a pid
+			 * reused comes with its FORK): its ELF and DWARF data
+			 * can go, so many short-lived processes do not add
+			 * up (rebuilt on demand should a sample still come) */
 			p->exited = 1;
+			addrspace_release_modules(p->as);
+		}
 		return 0;
 	default:
 		return 0;
@@ -547,6 +645,20 @@ static uint64_t user_pc(const struct ev_sample *s)
 	return 0;
 }
 
+static int resync_mod(void *ctx, uint64_t start, uint64_t end, uint64_t pgoff,
+		      uint32_t prot, const char *path)
+{
+	struct wproc *p = ctx;
+	char hex[2 * 64 + 1] = "", file[4096];
+
+	if (!(prot & PROT_EXEC) || path[0] != '/' ||
+	    (prot & ADDRSPACE_PROT_UNTRUSTED))
+		return 0;
+	snprintf(file, sizeof file, "%s%s", p->root, path);
+	buildid_read(file, hex, sizeof hex);
+	return add_mod(p, start, end, pgoff, hex, path);
+}
+
 /* A pc in no known mapping means an MMAP2 record was lost (ring overflow
  * while the recorder was busy, e.g. loading a big debug file): re-read
  * /proc/PID/maps, at most every 200 ms, unless the pc is JIT code. */
@@ -564,7 +676,9 @@ static void heal_maps(struct wproc *p, const struct ev_sample *s, uint64_t now)
 		return;
 	p->maps_reloaded = now;
 	p->key = ++p->w->next_key;
-	addrspace_load_proc_maps(p->as, now);
+	p->nmods = 0; /* module cache: rebuilt below */
+	if (addrspace_load_proc_maps(p->as, now) == 0)
+		addrspace_foreach_map(p->as, resync_mod, p);
 }
 
 int world_prepare_sample(struct world *w, const struct event *ev,

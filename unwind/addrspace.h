@@ -62,6 +62,11 @@ int addrspace_add_map(struct addrspace *as, uint64_t time, uint64_t start,
 /* Whether addr lies in a known file mapping (or the vdso). */
 int addrspace_covers(const struct addrspace *as, uint64_t addr);
 
+/* Drops what libdwfl holds for the address space (modules, ELF and DWARF
+ * data): the recorder calls it when the process has exited.  The mappings
+ * stay; the next lookup or unwind rebuilds what it needs. */
+void addrspace_release_modules(struct addrspace *as);
+
 /* Forget every mapping. */
 void addrspace_clear(struct addrspace *as);
 

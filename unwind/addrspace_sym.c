@@ -85,6 +85,14 @@ static int write_maps(const struct addrspace *as, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
+void addrspace_release_modules(struct addrspace *as)
+{
+	if (as->dwfl)
+		dwfl_end(as->dwfl);
+	as->dwfl = NULL;
+	as->attached = 0;
+}
+
 int addrspace_build_dwfl(struct addrspace *as)
 {
 	char *text = NULL;

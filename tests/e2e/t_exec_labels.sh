@@ -22,3 +22,22 @@ wrong=$(awk '/(^|;)\[gzip\](;| )/ && $0 !~ /^gzip;/ { n += $NF } END { print n +
 [ "$wrong" -eq 0 ] ||
 	fail "$wrong of $total gzip samples under another process name: $(grep '\[gzip\]' "$f" | grep -v '^gzip;' | head -3)"
 echo "$total gzip samples, all labelled gzip"
+
+# make -j2 of a small C project: every sample of cc1's code is labelled
+# cc1 (before: hundreds labelled cc or make)
+command -v make >/dev/null && command -v gcc >/dev/null || skip "no make/gcc for the build part"
+mkdir -p "$T/proj"
+for i in $(seq 1 12); do
+	printf '#include <stdlib.h>\nstatic int c%d(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }\nint w%d(int n) { int *v = malloc(n * sizeof *v); for (int k = 0; k < n; k++) v[k] = k * 7919 %% 1000; qsort(v, n, sizeof *v, c%d); n = v[n / 2]; free(v); return n; }\n' \
+		$i $i $i >"$T/proj/f$i.c"
+done
+printf 'OBJS = $(patsubst %%.c,%%.o,$(wildcard *.c))\nall: $(OBJS)\n%%.o: %%.c\n\tgcc -O2 -g -c $< -o $@\n' >"$T/proj/Makefile"
+record "$T/make.data" -- make -s -C "$T/proj" -j2
+fold "$T/make.data"
+f="$T/make.data.folded"
+total=$(awk '/(^|;)\[cc1\](;| )/ { n += $NF } END { print n + 0 }' "$f")
+wrong=$(awk '/(^|;)\[cc1\](;| )/ && $0 !~ /^cc1;/ { n += $NF } END { print n + 0 }' "$f")
+[ "$total" -ge 100 ] || fail "only $total samples in cc1's code: $(top_stacks "$f")"
+[ "$wrong" -eq 0 ] ||
+	fail "$wrong of $total cc1 samples under another process name: $(grep '\[cc1\]' "$f" | grep -v '^cc1;' | head -3)"
+echo "$total cc1 samples, all labelled cc1"

@@ -439,6 +439,28 @@ static void test_world(void)
 	e = ev_mmap(101, 7, 0x400000, 5, "/bin/gzip");
 	CHECK(world_apply(w, &e) == 0);
 	CHECK(wproc_cache_key(p) != k1);
+	/* modules: the same file version in two processes is one module, at
+	 * the same file offset; another build-id is another module */
+	{
+		uint32_t m1, m2;
+		uint64_t o1, o2;
+
+		CHECK(wproc_module_at(world_proc(w, 100), 0x400010, &m1, &o1) == 0);
+		e = ev_mmap(101, 7, 0x500000, 5, "/bin/sh");
+		e.u.mmap.pgoff = 0x2000;
+		CHECK(world_apply(w, &e) == 0);
+		CHECK(wproc_module_at(p, 0x500010, &m2, &o2) == 0);
+		CHECK(m1 == m2 && o1 == 0x10 && o2 == 0x2010);
+		e = ev_mmap(101, 7, 0x600000, 5, "/bin/sh");
+		e.u.mmap.build_id[1] = 0xce;
+		CHECK(world_apply(w, &e) == 0);
+		CHECK(wproc_module_at(p, 0x600010, &m2, &o2) == 0 && m2 != m1);
+		/* a data mapping over it: no module there any more */
+		e = ev_mmap(101, 7, 0x600000, 3, "/etc/passwd");
+		CHECK(world_apply(w, &e) == 0);
+		CHECK(wproc_module_at(p, 0x600010, &m2, &o2) == -ENOENT);
+		CHECK(wproc_module_at(p, 0x900010, &m2, &o2) == -ENOENT);
+	}
 	/* the parent's keeps its own */
 	CHECK_STR(wproc_comm(world_proc(w, 100)), "sh");
 	/* a thread renames itself: the thread, not the process */
@@ -461,6 +483,7 @@ static void test_world(void)
 	CHECK_STR(lg.text, "P100<1: T100/100: P100<1:sh T100/100:sh "
 			   "M100:/bin/sh:abcd P101<100:sh T101/101:sh "
 			   "P101<100:gzip T101/101:gzip M101:/bin/gzip:abcd "
+			   "M101:/bin/sh:abcd M101:/bin/sh:abce "
 			   "T101/102:gzip T101/102:zipper T101/103: ");
 	world_free(w);
 }
