@@ -1,7 +1,7 @@
 /* kallsyms.h - kernel symbols from /proc/kallsyms, read once.
  *
- * Reading the file costs ~60 ms (about 120k lines), so a recorder loads it
- * once, lazily, on the first kernel address.  Only text symbols (t/T, w/W)
+ * Reading the file costs ~60 ms (about 120k lines), so the recorder loads
+ * it once, before sampling starts (not in the middle of draining rings).  Only text symbols (t/T, w/W)
  * are kept.  When addresses are hidden (kptr_restrict, all zero), every
  * lookup fails and names come out as "[kernel]".
  */
