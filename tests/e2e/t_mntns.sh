@@ -27,9 +27,11 @@ f="$T/pid.data.folded"
 need_samples "$f" "${MAIN}(recurse;)+deep_leaf[; ]" 100
 expect_no_grep "$host_names" "$f"
 
-# launched: the exec inside the namespace is followed
-record "$T/launch.data" -- unshare --mount --propagation private sh -c \
-	"mount --bind '$T/other' '$T/prog' && exec '$T/prog' -d 1.5"
+# launched: the exec inside the namespace is followed (the recording
+# ends while the program still runs: its files can only be opened while
+# it lives, and a slow recorder, e.g. under ASan, may be seconds behind)
+record "$T/launch.data" -d 2 -- unshare --mount --propagation private sh -c \
+	"mount --bind '$T/other' '$T/prog' && exec '$T/prog' -d 6"
 fold "$T/launch.data"
 f="$T/launch.data.folded"
 need_samples "$f" "${MAIN}(recurse;)+deep_leaf[; ]" 100
