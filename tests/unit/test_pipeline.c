@@ -8,6 +8,7 @@
 #include "../../profiler/decode.h"
 #include "../../profiler/frames.h"
 #include "../../profiler/order.h"
+#include "../../profiler/ring.h"
 #include "../../profiler/sink.h"
 #include "../../profiler/stack.h"
 #include "../../profiler/world.h"
@@ -18,6 +19,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ---- building records ---- */
 
@@ -225,6 +228,83 @@ static void test_decode_side_band(void)
 	trailer(&b, 0, 0, 900, 0);
 	finish(&b);
 	CHECK(decode_record(&L, b.buf, b.n, &ev) == 0 && ev.kind == EV_NONE);
+}
+
+/* ---- the ring protocol, on a memfd laid out as a perf ring ---- */
+
+static void ring_put(unsigned char *data, size_t size, uint64_t at,
+		     const void *rec, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		data[(at + i) & (size - 1)] = ((const unsigned char *)rec)[i];
+}
+
+static void test_ring(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int fd = memfd_create("ring", 0), err = 0;
+	struct perf_event_mmap_page *meta;
+	unsigned char *data;
+	const struct perf_event_header *h;
+	struct ring *r;
+	struct rb b;
+	uint64_t at;
+
+	CHECK(fd >= 0 && ftruncate(fd, (off_t)(2 * page)) == 0);
+	meta = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(meta != MAP_FAILED);
+	data = (unsigned char *)meta + page;
+	/* start near the end, so the second record wraps around */
+	at = page - 32;
+	meta->data_tail = at;
+	r = ring_new(fd, 1, &err);
+	CHECK(r != NULL);
+	begin(&b, PERF_RECORD_LOST, 0);
+	put64(&b, 1);
+	put64(&b, 5);
+	finish(&b);                  /* 24 bytes: the next one starts 8 bytes before the end */
+	ring_put(data, page, at, b.buf, b.n);
+	begin(&b, PERF_RECORD_COMM, 0);
+	put32x2(&b, 1, 1);
+	put_str(&b, "wrapped-name");
+	trailer(&b, 1, 1, 77, 0);
+	finish(&b);
+	ring_put(data, page, at + 24, b.buf, b.n);
+	/* nothing is visible before the head moves */
+	ring_begin(r);
+	CHECK(ring_next(r) == NULL);
+	meta->data_head = at + 24 + b.n;
+	ring_begin(r);
+	h = ring_next(r);
+	CHECK(h && h->type == PERF_RECORD_LOST && h->size == 24);
+	CHECK(ring_next(r) == h); /* the same until consumed */
+	ring_consume(r);
+	h = ring_next(r);
+	CHECK(h && h->type == PERF_RECORD_COMM && h->size == b.n);
+	CHECK(h && !memcmp(h, b.buf, b.n)); /* whole, from the bounce buffer */
+	/* not consumed: the kernel keeps it, the next round sees it again */
+	ring_end(r);
+	CHECK(meta->data_tail == at + 24);
+	ring_begin(r);
+	h = ring_next(r);
+	CHECK(h && h->type == PERF_RECORD_COMM);
+	ring_consume(r);
+	CHECK(ring_next(r) == NULL);
+	ring_end(r);
+	CHECK(meta->data_tail == meta->data_head);
+	/* a record claiming more than the ring holds: the rest is dropped */
+	begin(&b, PERF_RECORD_LOST, 0);
+	finish(&b);
+	((struct perf_event_header *)b.buf)->size = 4000;
+	ring_put(data, page, meta->data_head, b.buf, 8);
+	meta->data_head += 64;
+	ring_begin(r);
+	CHECK(ring_next(r) == NULL);
+	ring_end(r);
+	CHECK(meta->data_tail == meta->data_head);
+	ring_free(r);
+	munmap(meta, 2 * page);
+	close(fd);
 }
 
 /* ---- ordering ---- */
@@ -550,6 +630,6 @@ static void test_python_merge(void)
 }
 
 #define TESTS(X) X(test_decode_sample) X(test_decode_layouts) \
-	X(test_decode_side_band) X(test_order) X(test_order_stop) \
+	X(test_decode_side_band) X(test_ring) X(test_order) X(test_order_stop) \
 	X(test_world) X(test_python_merge)
 CHECK_MAIN(TESTS)
