@@ -645,18 +645,31 @@ static uint64_t user_pc(const struct ev_sample *s)
 	return 0;
 }
 
+/* Module entries for executable mappings found by a re-read of the maps
+ * that the module table does not have yet; counts them in *ctx's added. */
+struct resync {
+	struct wproc *p;
+	int added;
+};
+
 static int resync_mod(void *ctx, uint64_t start, uint64_t end, uint64_t pgoff,
 		      uint32_t prot, const char *path)
 {
-	struct wproc *p = ctx;
+	struct resync *r = ctx;
 	char hex[2 * 64 + 1] = "", file[4096];
+	uint32_t mod;
+	uint64_t off;
 
 	if (!(prot & PROT_EXEC) || path[0] != '/' ||
 	    (prot & ADDRSPACE_PROT_UNTRUSTED))
 		return 0;
-	snprintf(file, sizeof file, "%s%s", p->root, path);
+	if (wproc_module_at(r->p, start, &mod, &off) == 0 && off == pgoff &&
+	    wproc_module_at(r->p, end - 1, &mod, &off) == 0)
+		return 0; /* known already */
+	snprintf(file, sizeof file, "%s%s", r->p->root, path);
 	buildid_read(file, hex, sizeof hex);
-	return add_mod(p, start, end, pgoff, hex, path);
+	r->added++;
+	return add_mod(r->p, start, end, pgoff, hex, path);
 }
 
 /* A pc in no known mapping means an MMAP2 record was lost (ring overflow
@@ -664,6 +677,8 @@ static int resync_mod(void *ctx, uint64_t start, uint64_t end, uint64_t pgoff,
  * /proc/PID/maps, at most every 200 ms, unless the pc is JIT code. */
 static void heal_maps(struct wproc *p, const struct ev_sample *s, uint64_t now)
 {
+	struct resync r = { p, 0 };
+	size_t before;
 	uint64_t pc = user_pc(s);
 	const char *name;
 	enum frame_kind kind;
@@ -675,10 +690,12 @@ static void heal_maps(struct wproc *p, const struct ev_sample *s, uint64_t now)
 	if (now - p->maps_reloaded < MAPS_RELOAD_NS)
 		return;
 	p->maps_reloaded = now;
-	p->key = ++p->w->next_key;
-	p->nmods = 0; /* module cache: rebuilt below */
+	before = addrspace_nmaps(p->as);
 	if (addrspace_load_proc_maps(p->as, now) == 0)
-		addrspace_foreach_map(p->as, resync_mod, p);
+		addrspace_foreach_map(p->as, resync_mod, &r);
+	/* new mappings: known addresses may mean something else now */
+	if (r.added || addrspace_nmaps(p->as) != before)
+		p->key = ++p->w->next_key;
 }
 
 int world_prepare_sample(struct world *w, const struct event *ev,
