@@ -237,6 +237,17 @@ struct ring *events_ring(const struct events *ev, size_t i)
 	return i < (size_t)ev->ncpus ? ev->rings[i] : NULL;
 }
 
+const char *events_name(const struct events *ev)
+{
+	if (ev->attr.type == PERF_TYPE_SOFTWARE &&
+	    ev->attr.config == PERF_COUNT_SW_CPU_CLOCK)
+		return "cpu-clock";
+	if (ev->attr.type == PERF_TYPE_SOFTWARE &&
+	    ev->attr.config == PERF_COUNT_SW_TASK_CLOCK)
+		return "task-clock";
+	return "unknown";
+}
+
 void events_layout(const struct events *ev, struct decode_layout *l)
 {
 	l->sample_type = ev->attr.sample_type;

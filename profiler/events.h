@@ -65,6 +65,10 @@ void events_wait(struct events *ev, int timeout_ms);
 size_t events_nrings(const struct events *ev);
 struct ring *events_ring(const struct events *ev, size_t i);
 
+/* The sampling event's name as perf spells it ("cpu-clock"), for the
+ * recording's metadata. */
+const char *events_name(const struct events *ev);
+
 /* How the rings' records are laid out (decode.h). */
 struct decode_layout;
 void events_layout(const struct events *ev, struct decode_layout *l);

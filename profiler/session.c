@@ -103,7 +103,7 @@ static void write_meta(struct session *s)
 	recwriter_meta(s->w, "unwind", modes[s->opt.ev.unwind]);
 	snprintf(buf, sizeof buf, "%llu", (unsigned long long)s->t0_wall);
 	recwriter_meta(s->w, "start-time", buf);
-	recwriter_meta(s->w, "event", "cpu-clock");
+	recwriter_meta(s->w, "event", events_name(s->ev));
 }
 
 /* META "pid" and "command" (argv joined by spaces, or for -p the target's
