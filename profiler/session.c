@@ -698,6 +698,9 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)st->py_invalid);
 	if (!fl_quiet)
 		world_warn_bad_maps(s->world);
+	if (source_perf_corrupt())
+		fl_warn("record", "%llu malformed perf records skipped",
+			(unsigned long long)source_perf_corrupt());
 	if (code == FLAMER_EXIT_OK && !st->samples) {
 		/* not an error, but nothing to draw: say so, and say it in the
 		 * exit code so scripts do not render an empty profile */
