@@ -1,4 +1,4 @@
-/* recreader.h - reads a flamer recording (format in common/recfile.h).
+/* recreader.h - reads a flamer recording (format in recfile.h).
  *
  * Use:  r = recreader_open(path, &err);
  *       while ((rc = recreader_next(r, &rec)) > 0) { ... use rec ... }

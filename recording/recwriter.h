@@ -1,4 +1,4 @@
-/* recwriter.h - writes a flamer recording (format in common/recfile.h).
+/* recwriter.h - writes a flamer recording (format in recfile.h).
  *
  * Records are appended to an in-memory block; recwriter_flush() compresses
  * the block with zstd and writes it whole.  The block is flushed by itself

@@ -1,4 +1,4 @@
-/* fuzz_recording - the flamer.data reader (collapse/recreader.c), the
+/* fuzz_recording - the flamer.data reader (recording/recreader.c), the
  * folding of a recording (collapse/recfold.c, with its timeline, modules
  * and info) and the speedscope and pprof writers on arbitrary bytes. */
 #include "fuzz.h"
