@@ -87,6 +87,7 @@ static int write_maps(const struct addrspace *as, FILE *f)
 
 void addrspace_release_modules(struct addrspace *as)
 {
+	addrspace_symtab_free(as); /* its tables point into the modules */
 	if (as->dwfl)
 		dwfl_end(as->dwfl);
 	as->dwfl = NULL;
