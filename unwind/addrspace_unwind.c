@@ -347,8 +347,8 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 	return rc;
 }
 
-static int unwind_once(struct addrspace *as, const struct stack_snapshot *snap,
-		       uint64_t *pcs, size_t max, size_t *n)
+int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
+		     uint64_t *pcs, size_t max, size_t *n)
 {
 	struct walk w = { .as = as, .pcs = pcs, .max = max, .n_copy = SIZE_MAX };
 	int rc;
@@ -412,24 +412,4 @@ static int unwind_once(struct addrspace *as, const struct stack_snapshot *snap,
 		return 1;
 	}
 	return (rc == 0 && !w.full) ? 0 : 1;
-}
-
-int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
-		     uint64_t *pcs, size_t max, size_t *n)
-{
-	int rc = unwind_once(as, snap, pcs, max, n);
-
-	/* Only the sampled pc's module is checked against the mappings
-	 * before the walk: a walk that stopped short while libraries were
-	 * mapped since the module list was built (a first sample in ld.so,
-	 * then libc mapped) may have lacked a module further up.  Rebuild
-	 * once and walk again. */
-	if (rc == 1 && as->dirty && as->dwfl) {
-		int err = addrspace_build_dwfl(as);
-
-		if (err)
-			return err;
-		rc = unwind_once(as, snap, pcs, max, n);
-	}
-	return rc;
 }
