@@ -70,6 +70,9 @@ void addrspace_exec(struct addrspace *as, uint64_t time)
 	as->nmaps = kept;
 	as->exec_time = time;
 	as->dirty = 1;
+	/* a new image: libdwfl's state (modules, and the attached thread
+	 * state made from the old image's ELF) must not outlive the old one */
+	addrspace_release_modules(as);
 }
 
 void addrspace_free(struct addrspace *as)
