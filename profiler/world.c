@@ -192,7 +192,7 @@ static void punch_mods(struct wproc *p, uint64_t start, uint64_t end)
 }
 
 /* Records that [start, end) maps the file version identified by build-id
- * hex (or, without one, by its path under the process's root). */
+ * hex; a file without one is not shared (named per process). */
 static int add_mod(struct wproc *p, uint64_t start, uint64_t end,
 		   uint64_t pgoff, const char *hex, const char *path)
 {
@@ -201,10 +201,12 @@ static int add_mod(struct wproc *p, uint64_t start, uint64_t end,
 	size_t i;
 
 	punch_mods(p, start, end);
-	if (hex && hex[0])
-		snprintf(key, sizeof key, "B%s", hex);
-	else
-		snprintf(key, sizeof key, "P%s%s", p->root, path);
+	/* only files known by build-id are shared: "//anon" (JIT code),
+	 * memfds and deleted files have none, and their offsets mean
+	 * nothing across mappings */
+	if (!hex || !hex[0])
+		return 0;
+	snprintf(key, sizeof key, "B%s", hex);
 	id = intern_add(p->w->modules, key, strlen(key), NULL);
 	if (id < 0 || vec_reserve((void **)&p->mods, &p->capmods, p->nmods + 1,
 				  sizeof *p->mods))

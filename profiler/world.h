@@ -70,8 +70,8 @@ bool wproc_has_jit(const struct wproc *p);
  * perf map gained lines (frames.h). */
 uint64_t wproc_cache_key(const struct wproc *p);
 const char *wproc_comm(const struct wproc *p);
-/* The module (a file version: its build-id, else its path under the
- * process's root; the same id in every process that maps it) and the
+/* The module (a file version: its build-id; the same id in every process
+ * that maps it; files without a build-id have none) and the
  * file offset of addr, for the cross-process symbol cache.  0, or -ENOENT
  * when addr is in no trusted executable file mapping. */
 int wproc_module_at(const struct wproc *p, uint64_t addr, uint32_t *module,
