@@ -30,7 +30,7 @@ CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-MODULES := common recording profiler unwind collapse render
+MODULES := common recording profiler unwind collapse render dump
 LIB_SRCS := $(sort $(wildcard $(addsuffix /*.c,$(MODULES)) \
 			     $(addsuffix /*/*.c,$(MODULES))))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)

@@ -11,5 +11,6 @@ int cmd_record(int argc, char **argv);  /* profiler/cmd_record.c */
 int cmd_collapse(int argc, char **argv); /* collapse/cmd_collapse.c */
 int cmd_svg(int argc, char **argv);     /* render/cmd_svg.c */
 int cmd_diff(int argc, char **argv);    /* render/cmd_diff.c */
+int cmd_dump(int argc, char **argv);    /* dump/cmd_dump.c */
 
 #endif

@@ -24,6 +24,7 @@ static const char usage[] =
 	"            SVG flame graph\n"
 	"  diff      render a differential flame graph of two collapsed files\n"
 	"            or recordings\n"
+	"  dump      print the current stack of every thread of a process\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     this text\n"
@@ -35,6 +36,7 @@ static const char usage[] =
 	"  flamer collapse | flamer svg > out.svg\n"
 	"  flamer svg flamer.data > out.svg\n"
 	"  flamer diff before.data after.data > diff.svg\n"
+	"  flamer dump -p 1234\n"
 	"\n"
 	"Run 'flamer COMMAND --help' for a command's options.\n"
 	"\n"
@@ -84,6 +86,8 @@ int main(int argc, char **argv)
 		return cmd_svg(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "dump"))
+		return cmd_dump(argc - 1, argv + 1);
 	fl_error(cmd, "unknown command (try 'flamer --help')");
 	return FLAMER_EXIT_USAGE;
 }

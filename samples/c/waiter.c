@@ -1,0 +1,163 @@
+/* waiter - threads that wait in known ways, for flamer's dump and
+ * off-CPU tests.  Each thread's share of waiting is known by construction.
+ *
+ *   main -> main_wait -> sleep_leaf -> nanosleep          (blocked all run)
+ *   (thread "spinner") spinner -> spin_leaf               with -s
+ *   (thread "mixed")   mixed -> mixed_work                with -w W -z Z:
+ *                             -> mixed_sleep -> nanosleep alternating W ms
+ *                                                 of work and Z ms of sleep
+ *   (threads "locker") locker -> lock_work (holding a    with -l
+ *                      mutex 10 ms) / lock_wait (in pthread_mutex_lock)
+ *
+ * Options:
+ *   -d SECONDS  run time (default 10); the main thread sleeps through it
+ *   -s          run the spinner
+ *   -w MS -z MS run the mixed thread (work MS, sleep MS)
+ *   -l          run two locker threads contending on one mutex
+ *   -p FILE     write the pid to FILE once every thread runs
+ * The spinner counts its loops; at the end "spins N" is printed.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOINLINE __attribute__((noinline))
+
+static volatile unsigned long sink;
+static volatile int stop;
+static volatile unsigned long spins;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static int work_ms, sleep_ms;
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static NOINLINE void burn_until(double end)
+{
+	unsigned long x = sink;
+
+	while (now() < end)
+		for (int i = 0; i < 1000; i++)
+			x = x * 2862933555777941757ULL + 3037000493ULL;
+	sink = x;
+}
+
+static NOINLINE void nap(double secs)
+{
+	struct timespec ts = { (time_t)secs,
+			       (long)((secs - (time_t)secs) * 1e9) };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+NOINLINE void sleep_leaf(double secs) { nap(secs); }
+NOINLINE void main_wait(double secs) { sleep_leaf(secs); }
+
+NOINLINE void spin_leaf(void)
+{
+	unsigned long x = sink;
+
+	for (int i = 0; i < 100000; i++)
+		x = x * 2862933555777941757ULL + 3037000493ULL;
+	sink = x;
+	spins++;
+}
+
+static NOINLINE void *spinner(void *arg)
+{
+	(void)arg;
+	while (!stop)
+		spin_leaf();
+	return NULL;
+}
+
+NOINLINE void mixed_work(void) { burn_until(now() + work_ms / 1e3); }
+NOINLINE void mixed_sleep(void) { nap(sleep_ms / 1e3); }
+
+static NOINLINE void *mixed(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		mixed_work();
+		mixed_sleep();
+	}
+	return NULL;
+}
+
+NOINLINE void lock_work(void) { burn_until(now() + 0.010); }
+NOINLINE void lock_wait(void) { pthread_mutex_lock(&lock); }
+
+static NOINLINE void *locker(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		lock_wait();
+		lock_work();
+		pthread_mutex_unlock(&lock);
+	}
+	return NULL;
+}
+
+static void start(pthread_t *t, void *(*fn)(void *), const char *name)
+{
+	if (pthread_create(t, NULL, fn, NULL)) {
+		perror("pthread_create");
+		exit(1);
+	}
+	pthread_setname_np(*t, name);
+}
+
+int main(int argc, char **argv)
+{
+	double secs = 10;
+	const char *pidfile = NULL;
+	int spin = 0, locks = 0, nt = 0, c;
+	pthread_t t[4];
+
+	while ((c = getopt(argc, argv, "d:sw:z:lp:")) != -1) {
+		switch (c) {
+		case 'd': secs = atof(optarg); break;
+		case 's': spin = 1; break;
+		case 'w': work_ms = atoi(optarg); break;
+		case 'z': sleep_ms = atoi(optarg); break;
+		case 'l': locks = 1; break;
+		case 'p': pidfile = optarg; break;
+		default:
+			fprintf(stderr, "usage: waiter [-d S] [-s] [-w MS -z MS]"
+					" [-l] [-p FILE]\n");
+			return 2;
+		}
+	}
+	if (spin)
+		start(&t[nt++], spinner, "spinner");
+	if (work_ms > 0 || sleep_ms > 0)
+		start(&t[nt++], mixed, "mixed");
+	if (locks) {
+		start(&t[nt++], locker, "locker");
+		start(&t[nt++], locker, "locker");
+	}
+	if (pidfile) {
+		FILE *f = fopen(pidfile, "w");
+
+		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+			perror(pidfile);
+			return 1;
+		}
+	}
+	main_wait(secs);
+	stop = 1;
+	for (int i = 0; i < nt; i++)
+		pthread_join(t[i], NULL);
+	printf("spins %lu\n", spins);
+	return 0;
+}
