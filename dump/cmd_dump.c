@@ -323,7 +323,8 @@ static void dump_thread(struct dumper *d, pid_t tid)
 	    restarts_transparently(t.syscall))
 		err = regrab_stopped(d, &t, &nu, &kvalid);
 	if (d->g.stopped)
-		printf(", stopped at most %.0f us to read", d->g.stop_ns / 1e3);
+		printf(", stopped %.0f us to read (%.0f us from interrupt "
+		       "to resume)", d->g.stop_ns / 1e3, d->g.total_ns / 1e3);
 	else if (!err)
 		fputs(", read without stopping it", stdout);
 	putchar('\n');

@@ -76,7 +76,10 @@ struct dump_grab {
 	size_t npy;
 	int py_err;             /* pywalker_stack's return, 0 without one */
 	int stopped;            /* 1: read under PTRACE_INTERRUPT */
-	uint64_t stop_ns;       /* how long it was stopped */
+	uint64_t stop_ns;       /* from the stop seen to resume */
+	uint64_t total_ns;      /* from the interrupt to resume: the thread
+				 * ran until the kernel stopped it, and the
+				 * stop began before the tracer saw it */
 	int partial_regs;       /* 1: only sp and pc are known */
 	int signal;             /* a signal seen while stopped (re-sent) */
 };

@@ -131,7 +131,7 @@ int dump_grab_stopped(pid_t tid, const struct dump_maps *m,
 		      struct pywalker *pw, struct dump_grab *g)
 {
 	struct user_regs_struct r;
-	uint64_t t0;
+	uint64_t t0, t1 = 0;
 	int err = 0;
 
 	g->partial_regs = 0;
@@ -147,6 +147,7 @@ int dump_grab_stopped(pid_t tid, const struct dump_maps *m,
 	err = wait_stop(tid, &g->signal);
 	if (err)
 		goto out;
+	t1 = mono_ns();
 	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0) {
 		err = -errno;
 		goto out;
@@ -157,7 +158,8 @@ int dump_grab_stopped(pid_t tid, const struct dump_maps *m,
 		walk_python(pw, tid, g);
 out:
 	ptrace(PTRACE_DETACH, tid, 0, (void *)(uintptr_t)g->signal);
-	g->stop_ns = mono_ns() - t0;
+	g->total_ns = mono_ns() - t0;
+	g->stop_ns = t1 ? mono_ns() - t1 : g->total_ns;
 	return err;
 }
 
