@@ -48,6 +48,11 @@ static const char record_usage[] =
 	"      --no-python       do not walk CPython frames\n"
 	"      --python-only     keep only Python frames in Python threads\n"
 	"      --lines           add line numbers to Python frames\n"
+	"      --off-cpu         also record every interval a thread spends off\n"
+	"                        the CPU (blocked or preempted), with its stack\n"
+	"                        as it left and the interval's length in us\n"
+	"                        (needs kernel sampling: root or CAP_PERFMON);\n"
+	"                        see 'flamer collapse --off-cpu / --wall'\n"
 	"      --mmap-pages N    ring buffer pages per CPU (power of two,\n"
 	"                        default as root: 512, more for large\n"
 	"                        --stack-size (128 samples), else 64)\n"
@@ -79,6 +84,7 @@ enum {
 	OPT_PYTHON_ONLY,
 	OPT_LINES,
 	OPT_MMAP_PAGES,
+	OPT_OFF_CPU,
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +101,7 @@ static const struct option long_opts[] = {
 	{ "python-only", no_argument, NULL, OPT_PYTHON_ONLY },
 	{ "lines", no_argument, NULL, OPT_LINES },
 	{ "mmap-pages", required_argument, NULL, OPT_MMAP_PAGES },
+	{ "off-cpu", no_argument, NULL, OPT_OFF_CPU },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -219,6 +226,7 @@ int cmd_record(int argc, char **argv)
 		case OPT_NO_PYTHON: o.python = false; break;
 		case OPT_PYTHON_ONLY: o.python_only = true; break;
 		case OPT_LINES: o.lines = true; break;
+		case OPT_OFF_CPU: o.offcpu = true; break;
 		case 'q': fl_quiet = true; break;
 		case 'h':
 			fputs(record_usage, stdout);

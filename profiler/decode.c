@@ -252,7 +252,7 @@ int decode_record(const struct decode_layout *l, const void *rec, size_t len,
 	c.bad = 0;
 	switch (h->type) {
 	case PERF_RECORD_SAMPLE:
-		ev->kind = EV_SAMPLE;
+		ev->kind = l->offcpu ? EV_OFFCPU : EV_SAMPLE;
 		err = decode_sample(l, &c, ev);
 		break;
 	case PERF_RECORD_MMAP2:
@@ -268,6 +268,11 @@ int decode_record(const struct decode_layout *l, const void *rec, size_t len,
 	case PERF_RECORD_EXIT:
 		ev->kind = h->type == PERF_RECORD_FORK ? EV_FORK : EV_EXIT;
 		err = decode_task(l, &c, ev);
+		break;
+	case PERF_RECORD_SWITCH:
+		ev->kind = EV_SWITCH;
+		ev->u.sw.out = (h->misc & PERF_RECORD_MISC_SWITCH_OUT) != 0;
+		err = take_trailer(l, &c, ev);
 		break;
 	case PERF_RECORD_LOST:
 		ev->kind = EV_LOST;

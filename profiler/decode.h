@@ -18,6 +18,7 @@ struct decode_layout {
 	uint64_t sample_type;   /* PERF_SAMPLE_* bits */
 	uint64_t regs_user;     /* sample_regs_user mask */
 	int sample_id_all;      /* non-sample records carry a trailer */
+	int offcpu;             /* samples are context switches: EV_OFFCPU */
 };
 
 /* Decodes the record rec[0..len) (starting with its perf_event_header)

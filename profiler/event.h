@@ -25,8 +25,11 @@ enum event_kind {
 	EV_FORK,
 	EV_EXIT,
 	EV_LOST,
+	EV_OFFCPU, /* a sample taken as its thread left the CPU (--off-cpu) */
+	EV_SWITCH, /* a thread went off (out) or on the CPU */
 };
 
+/* EV_SAMPLE and EV_OFFCPU */
 struct ev_sample {
 	uint64_t ip, period;
 	uint64_t nr;              /* callchain entries */
@@ -55,6 +58,10 @@ struct ev_task {
 	uint32_t ppid, ptid;      /* parent (fork) */
 };
 
+struct ev_switch {
+	int out;                  /* 1: switched out, 0: switched in */
+};
+
 struct ev_lost {
 	uint64_t count;
 };
@@ -69,6 +76,7 @@ struct event {
 		struct ev_comm comm;
 		struct ev_task task;
 		struct ev_lost lost;
+		struct ev_switch sw;
 	} u;
 };
 

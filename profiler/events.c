@@ -63,6 +63,16 @@ static void setup_attr(struct events *ev)
 	a->comm_exec = 1;
 	a->task = 1;
 	a->sample_id_all = 1;
+	if (ev->cfg.offcpu) {
+		/* sampled in the switching-out thread's context: its kernel
+		 * stack (schedule and its callers) and user registers */
+		a->config = PERF_COUNT_SW_CONTEXT_SWITCHES;
+		a->freq = 0;
+		a->sample_period = 1;
+		a->context_switch = 1;
+		a->mmap = a->mmap2 = a->build_id = a->mmap_data = 0;
+		a->comm = a->comm_exec = a->task = 0;
+	}
 	a->use_clockid = 1;
 	a->clockid = CLOCK_MONOTONIC;
 	/* Interpreter stacks (Python, the Erlang stack of a BIF sample) are
@@ -245,6 +255,9 @@ const char *events_name(const struct events *ev)
 	if (ev->attr.type == PERF_TYPE_SOFTWARE &&
 	    ev->attr.config == PERF_COUNT_SW_TASK_CLOCK)
 		return "task-clock";
+	if (ev->attr.type == PERF_TYPE_SOFTWARE &&
+	    ev->attr.config == PERF_COUNT_SW_CONTEXT_SWITCHES)
+		return "context-switches";
 	return "unknown";
 }
 
@@ -253,6 +266,7 @@ void events_layout(const struct events *ev, struct decode_layout *l)
 	l->sample_type = ev->attr.sample_type;
 	l->regs_user = ev->attr.sample_regs_user;
 	l->sample_id_all = ev->attr.sample_id_all;
+	l->offcpu = ev->cfg.offcpu;
 }
 
 bool events_kernel_refused(const struct events *ev)

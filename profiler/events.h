@@ -33,6 +33,10 @@ struct events_config {
 	bool prompt;          /* wake the recorder for every sample (for
 				 * interpreters, whose stacks are read from
 				 * the live process) instead of per 64 KiB */
+	bool offcpu;          /* the context-switch event (--off-cpu): a
+				 * sample at every switch-out, and switch
+				 * records; no mmap/comm/task records (the
+				 * cpu-clock events carry them) */
 };
 
 /* The x86-64 user registers sampled for DWARF unwinding, in perf's

@@ -6,6 +6,7 @@
 #include "decode.h"
 #include "events.h"
 #include "frames.h"
+#include "offcpu.h"
 #include "order.h"
 #include "procfs.h"
 #include "sink.h"
@@ -44,6 +45,8 @@ struct session {
 	struct recwriter *w;     /* the recording */
 	struct sink sink;        /* the recording as the pipeline's sink */
 	struct events *ev;       /* perf events and their rings */
+	struct events *offev;    /* --off-cpu: context switches, or NULL */
+	struct offcpu *off;      /* --off-cpu: open intervals */
 	struct order *order;     /* the rings as sources, merged by time */
 	struct frames *frames;   /* frame ids, symbol cache */
 	struct world *world;     /* processes and threads */
@@ -167,6 +170,14 @@ struct session *session_new(const struct record_options *opt, int *err)
 	s->ev = events_new(&opt->ev, err);
 	if (!s->ev)
 		goto fail_report;
+	if (opt->offcpu) {
+		struct events_config oc = opt->ev;
+
+		oc.offcpu = true;
+		s->offev = events_new(&oc, err);
+		if (!s->offev)
+			goto fail_report;
+	}
 	s->out = outfile_open(opt->output, err);
 	if (!s->out) {
 		fl_error(opt->output, "cannot create: %s", flamer_strerror(*err));
@@ -181,6 +192,8 @@ struct session *session_new(const struct record_options *opt, int *err)
 	s->frames = frames_new(s->sink);
 	s->world = world_new(&wo, s->sink);
 	if (!s->frames || !s->world)
+		goto fail_report;
+	if (opt->offcpu && !(s->off = offcpu_new(s->sink)))
 		goto fail_report;
 	if (opt->ev.kernel) {
 		/* ~60 ms: read before sampling starts, not in the middle */
@@ -230,6 +243,8 @@ static void session_free(struct session *s)
 	frames_free(s->frames);
 	recwriter_free(s->w);
 	events_free(s->ev);
+	events_free(s->offev);
+	offcpu_free(s->off);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
 	free(s);
@@ -276,6 +291,8 @@ static int attach_one(void *ctx, pid_t tid)
 	err = world_add_thread(a->s->world, a->pid, tid);
 	if (!err)
 		err = events_add_thread(a->s->ev, tid, false);
+	if (!err && a->s->offev)
+		err = events_add_thread(a->s->offev, tid, false);
 	if (err == -ESRCH)
 		return 0; /* it just exited */
 	if (!err)
@@ -298,6 +315,19 @@ static int attach_threads(struct session *s, pid_t pid)
 			break;
 	}
 	return err;
+}
+
+/* A context switch happens in the kernel: without kernel sampling the
+ * context-switch event never fires, and --off-cpu would silently record
+ * nothing. */
+static int offcpu_check(struct session *s)
+{
+	if (!s->offev || !events_kernel_refused(s->offev))
+		return 0;
+	fl_error("--off-cpu", "needs kernel sampling, refused by the kernel "
+		 "(perf_event_paranoid > 1): run as root, grant CAP_PERFMON, "
+		 "or set kernel.perf_event_paranoid to 1");
+	return -EACCES;
 }
 
 static void note_kernel_refused(struct session *s)
@@ -345,7 +375,12 @@ int session_attach(struct session *s, pid_t pid)
 		return err;
 	}
 	note_kernel_refused(s);
-	return events_enable(s->ev);
+	err = offcpu_check(s);
+	if (!err)
+		err = events_enable(s->ev);
+	if (!err && s->offev)
+		err = events_enable(s->offev);
+	return err;
 }
 
 /* argv[0] as execvp would find it, or NULL. */
@@ -414,11 +449,17 @@ int session_launch(struct session *s, char *const argv[])
 		err = world_add_thread(s->world, pid, pid);
 	if (!err)
 		err = events_add_thread(s->ev, pid, true);
+	if (!err && s->offev)
+		err = events_add_thread(s->offev, pid, true);
+	if (!err && s->offev && offcpu_check(s))
+		err = -FE_UNSUPPORTED; /* reported */
 	if (err) {
 		close(go[1]);
 		close(errp[0]);
 		waitpid(pid, NULL, 0);
-		if (err == -EACCES || err == -EPERM)
+		if (err == -FE_UNSUPPORTED)
+			err = -EACCES;
+		else if (err == -EACCES || err == -EPERM)
 			perm_advice(argv[0]);
 		else
 			fl_error("record", "cannot open perf events: %s",
@@ -520,6 +561,16 @@ static int deliver(void *ctx, const struct event *ev)
 		if (!err)
 			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
 		return err ? err : s->sink.ops->sample(s->sink.ctx, &out);
+	case EV_OFFCPU:
+		err = world_prepare_sample(s->world, ev, &p);
+		if (!err)
+			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
+		return err ? err : offcpu_out(s->off, &out);
+	case EV_SWITCH:
+		if (!s->off || ev->u.sw.out)
+			return 0;
+		t = ev->time > s->t0_ns ? ev->time - s->t0_ns : 0;
+		return offcpu_in(s->off, ev->tid, t);
 	case EV_LOST:
 		s->lost += ev->u.lost.count;
 		t = ev->time ? ev->time : now_ns();
@@ -527,20 +578,22 @@ static int deliver(void *ctx, const struct event *ev)
 					 t > s->t0_ns ? t - s->t0_ns : 0,
 					 ev->u.lost.count);
 	default:
+		if (ev->kind == EV_EXIT && s->off)
+			offcpu_exit(s->off, ev->tid);
 		return world_apply(s->world, ev);
 	}
 }
 
 /* The rings become sources of the merge once they exist (after the
  * first thread got its events). */
-static int add_sources(struct session *s)
+static int add_sources_of(struct session *s, struct events *ev)
 {
 	struct decode_layout l;
 	int err = 0;
 
-	events_layout(s->ev, &l);
-	for (size_t i = 0; i < events_nrings(s->ev) && !err; i++) {
-		struct ring *r = events_ring(s->ev, i);
+	events_layout(ev, &l);
+	for (size_t i = 0; i < events_nrings(ev) && !err; i++) {
+		struct ring *r = events_ring(ev, i);
 		struct source src;
 
 		if (!r)
@@ -552,9 +605,16 @@ static int add_sources(struct session *s)
 	return err;
 }
 
+static int add_sources(struct session *s)
+{
+	int err = add_sources_of(s, s->ev);
+
+	return err || !s->offev ? err : add_sources_of(s, s->offev);
+}
+
 int session_run(struct session *s)
 {
-	uint64_t last_flush = now_ns(), last_progress = 0;
+	uint64_t last_flush = now_ns(), last_progress = 0, end_ns;
 	int err = 0, rc;
 
 	stop_requested = 0;
@@ -595,12 +655,19 @@ int session_run(struct session *s)
 			last_progress = now;
 		}
 	}
+	end_ns = now_ns();
 	events_disable(s->ev);
+	if (s->offev)
+		events_disable(s->offev);
 	if (!err) {
 		/* drain what is left in the rings */
 		rc = order_round(s->order, 1, deliver, s);
 		if (rc < 0)
 			err = rc;
+	}
+	if (!err && s->off) {
+		/* threads still off the CPU: until the end, at least */
+		err = offcpu_flush(s->off, end_ns - s->t0_ns);
 	}
 	drop_priority();
 	clear_progress(s);

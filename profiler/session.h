@@ -25,6 +25,7 @@ struct record_options {
 	bool python_only;        /* --python-only */
 	bool lines;              /* --lines: Python line numbers */
 	bool progress;           /* live progress line on a terminal */
+	bool offcpu;             /* --off-cpu: record off-CPU intervals */
 };
 
 struct session;

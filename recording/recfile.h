@@ -82,6 +82,7 @@ enum frame_kind {
 #define REC_SF_TRUNCATED (1u << 0)     /* user stack not unwound to its root */
 #define REC_SF_PY_AMBIGUOUS (1u << 1)  /* Python frames stacked on top */
 #define REC_SF_PY_INVALID (1u << 2)    /* Python walk ended in [invalid] */
+#define REC_SF_OFFCPU (1u << 3)        /* an off-CPU interval: weight in us */
 
 /* END status */
 #define REC_END_INTERRUPTED (1u << 0) /* stopped by SIGINT/SIGTERM */

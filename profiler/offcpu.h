@@ -1,0 +1,51 @@
+/* offcpu.h - off-CPU intervals (--off-cpu): the stack a thread had when
+ * it left the CPU, weighted by how long it stayed off.
+ *
+ * The context-switch event samples a thread as it switches out (its
+ * kernel stack from schedule() down, its user registers and stack); the
+ * stack builder turns that into frame ids and offcpu_out keeps them.  The
+ * thread's next switch-in record (PERF_RECORD_SWITCH) closes the interval:
+ * offcpu_in hands the sample to the sink with weight = the interval in
+ * microseconds and REC_SF_OFFCPU.  Intervals still open when the
+ * recording ends are closed at its end (the thread was off-CPU until
+ * then at least).  Events arrive in time order (order.h).
+ */
+#ifndef FLAMER_PROFILER_OFFCPU_H
+#define FLAMER_PROFILER_OFFCPU_H
+
+#include <stdint.h>
+
+#include "sink.h"
+#include "../recording/recfile.h"
+
+struct offcpu;
+
+/* Intervals go to sink (copied).  NULL on ENOMEM. */
+struct offcpu *offcpu_new(struct sink sink);
+void offcpu_free(struct offcpu *o); /* NULL is accepted */
+
+/* Thread s->tid left the CPU at time_ns (recording-relative, as
+ * s->time_ns) with stack s (frames copied).  A previous open interval of
+ * the same thread (its switch-in lost) is dropped and counted.  0 or
+ * -ENOMEM. */
+int offcpu_out(struct offcpu *o, const struct rec_sample *s);
+
+/* Thread tid came back at time_ns: its open interval, if any, goes to the
+ * sink.  0 or the sink's error. */
+int offcpu_in(struct offcpu *o, uint32_t tid, uint64_t time_ns);
+
+/* Thread tid exited: an interval it left open (its switch-in lost) is
+ * dropped and counted, never stretched to the end of the recording. */
+void offcpu_exit(struct offcpu *o, uint32_t tid);
+
+/* Closes every open interval at time_ns.  0 or the sink's error. */
+int offcpu_flush(struct offcpu *o, uint64_t time_ns);
+
+struct offcpu_stats {
+	uint64_t intervals;  /* written */
+	uint64_t total_us;   /* their sum */
+	uint64_t unmatched;  /* a switch-out with no switch-in before the next */
+};
+const struct offcpu_stats *offcpu_stats(const struct offcpu *o);
+
+#endif
