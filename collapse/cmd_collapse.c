@@ -52,6 +52,12 @@ static const char usage[] =
 	"  --tid           root frame \"procname-PID/TID\", then the thread name\n"
 	"                  (recordings; perf input: as stackcollapse-perf.pl)\n"
 	"  --no-kernel     drop kernel frames\n"
+	"  --off-cpu       recordings made with --off-cpu: only the off-CPU\n"
+	"                  intervals, weighted in microseconds, each stack\n"
+	"                  ending in an [off-cpu] frame\n"
+	"  --wall          on-CPU and off-CPU stacks together, in microseconds\n"
+	"                  (a CPU sample counts its sampling period): a\n"
+	"                  thread's total is its wall time\n"
 	"  --from SEC      recordings: only samples at or after SEC seconds from\n"
 	"                  the start (fractions allowed)\n"
 	"  --to SEC        recordings: only samples before SEC seconds\n"
@@ -74,6 +80,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "pid", no_argument, NULL, 'P' },
 		{ "tid", no_argument, NULL, 'T' },
 		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "off-cpu", no_argument, NULL, 'O' },
+		{ "wall", no_argument, NULL, 'W' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "to", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -109,6 +117,17 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'P': env->ro.pid = 1; break;
 		case 'T': env->ro.tid = 1; break;
 		case 'K': env->ro.no_kernel = 1; break;
+		case 'O':
+		case 'W': {
+			enum recfold_mode m = c == 'O' ? RECFOLD_OFFCPU : RECFOLD_WALL;
+
+			if (env->ro.mode && env->ro.mode != m) {
+				fl_error("--off-cpu/--wall", "choose one");
+				return -1;
+			}
+			env->ro.mode = m;
+			break;
+		}
 		case 'f':
 		case 't': {
 			double v;
@@ -390,6 +409,13 @@ static int run_recording(const struct env *env, struct fold *f, int fd,
 				(unsigned long long)st.lost);
 		if (st.filtered && !st.samples)
 			fl_warn(what, "no samples between --from and --to");
+		if (env->ro.mode != RECFOLD_CPU && !st.offcpu && !err)
+			fl_warn(what, "no off-CPU intervals: recorded without "
+				"--off-cpu");
+		if (err == -FE_CORRUPT && env->ro.mode == RECFOLD_WALL &&
+		    !st.samples)
+			fl_warn(what, "--wall needs the recording's sampling "
+				"frequency (META frequency), absent");
 	}
 	free(mem);
 	return err;
@@ -473,6 +499,11 @@ static int collapse(struct env *env, struct fold *f)
 	}
 	if (in == IN_FLAMER) {
 		err = run_recording(env, f, fd, buf, (size_t)n, env->path);
+		goto out;
+	}
+	if (env->ro.mode != RECFOLD_CPU) {
+		fl_error("--off-cpu/--wall", "only apply to flamer recordings");
+		err = 1;
 		goto out;
 	}
 	if (env->ro.has_from || env->ro.has_to) {

@@ -81,6 +81,7 @@ struct rf {
 	char *text;
 	size_t tcap;
 	uint64_t lost_sum, lost_end;
+	double freq;            /* the recording's sampling frequency */
 	int64_t from_ns, to_ns;
 	struct fold_sample *tl; /* timeline: .entry holds the key id */
 	size_t ntl, tlcap;
@@ -194,6 +195,10 @@ static int on_frame(struct rf *rf, const struct rec_record *rec)
 	return 0;
 }
 
+/* The leaf-most frame id of an off-CPU stack (no recording has 2^32-1
+ * frames: REC_MAX_FRAMES bounds a sample, the reader bounds frame ids). */
+#define OFFCPU_MARK UINT32_MAX
+
 static int on_sample(struct rf *rf, const struct rec_sample *s,
 		     struct recfold_stats *st)
 {
@@ -201,6 +206,11 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	int64_t id;
 	size_t old;
 
+	int off = (s->flags & REC_SF_OFFCPU) != 0;
+
+	st->offcpu += off;
+	if (off ? rf->o->mode == RECFOLD_CPU : rf->o->mode == RECFOLD_OFFCPU)
+		return 0;
 	if ((int64_t)s->time_ns < rf->from_ns ||
 	    (rf->to_ns >= 0 && (int64_t)s->time_ns >= rf->to_ns) ||
 	    s->time_ns > INT64_MAX) {
@@ -215,6 +225,8 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 			continue;
 		rf->kbuf[n++] = s->frames[i];
 	}
+	if (off)
+		rf->kbuf[n++] = OFFCPU_MARK;
 	old = intern_count(rf->keys);
 	id = intern_add(rf->keys, rf->kbuf, n * 4, NULL);
 	if (id < 0)
@@ -270,6 +282,18 @@ static int on_record(struct rf *rf, const struct rec_record *rec,
 		if (id < 0)
 			return (int)id;
 		return umap_put(&rf->thread, rec->u.thread.tid, (uint32_t)id);
+	case REC_META:
+		if (rec->u.meta.key.len == 9 &&
+		    !memcmp(rec->u.meta.key.s, "frequency", 9)) {
+			char buf[32];
+			size_t l = rec->u.meta.value.len < 31 ?
+					   rec->u.meta.value.len : 31;
+
+			memcpy(buf, rec->u.meta.value.s, l);
+			buf[l] = 0;
+			rf->freq = atof(buf);
+		}
+		return 0;
 	case REC_LOST:
 		rf->lost_sum += rec->u.lost.count;
 		return 0;
@@ -411,7 +435,8 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 		const char *k = intern_get(rf->keys, (uint32_t)i, &klen);
 		uint32_t ids[2];
 		int64_t group;
-		int err;
+		int err, off = 0;
+		double w = rf->weights[i];
 
 		memcpy(ids, k, 8);
 		err = root_of(rf, ids[0], ids[1], &len, &group);
@@ -419,12 +444,16 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 			uint32_t fid;
 
 			memcpy(&fid, k + j, 4);
-			err = append(rf, &len, ";%s",
+			off = fid == OFFCPU_MARK;
+			err = append(rf, &len, ";%s", off ? "[off-cpu]" :
 				     name_of(rf, rf->frames[fid].name));
 		}
+		/* wall time: a CPU sample stands for one sampling period */
+		if (!off && rf->o->mode == RECFOLD_WALL)
+			w = round(w * 1e6 / rf->freq);
 		if (!err) {
 			int64_t id = fold_add_id(rf->f, (uint32_t)group,
-						 rf->text, len, rf->weights[i]);
+						 rf->text, len, w);
 
 			if (id < 0)
 				err = (int)id;
@@ -460,7 +489,7 @@ int recfold_run(struct recreader *r, struct fold *f,
 
 	rf.names = intern_new();
 	rf.keys = intern_new();
-	rf.kbuf = malloc((REC_MAX_FRAMES + 2) * sizeof *rf.kbuf);
+	rf.kbuf = malloc((REC_MAX_FRAMES + 3) * sizeof *rf.kbuf);
 	rf.from_ns = o->has_from ? (int64_t)llround(o->from * 1e9) : 0;
 	rf.to_ns = o->has_to ? (int64_t)llround(o->to * 1e9) : -1;
 	if (!rf.names || !rf.keys || !rf.kbuf ||
@@ -475,7 +504,10 @@ int recfold_run(struct recreader *r, struct fold *f,
 		if (err)
 			goto out;
 	}
-	err = emit(&rf);
+	if (o->mode == RECFOLD_WALL && !(rf.freq > 0 && rf.freq < 1e9))
+		err = -FE_CORRUPT; /* no sampling frequency: no period */
+	if (!err)
+		err = emit(&rf);
 	if (!err)
 		err = rc;
 out:

@@ -19,8 +19,16 @@
 #include "fold.h"
 #include "../recording/recreader.h"
 
+/* Which samples a fold counts.  CPU (default): on-CPU samples, each
+ * counting 1.  OFFCPU: the off-CPU intervals of a --off-cpu recording,
+ * weighted in microseconds, each stack ending in a "[off-cpu]" frame.
+ * WALL: both, in microseconds: an on-CPU sample counts its sampling
+ * period (1e6 / the recording's frequency). */
+enum recfold_mode { RECFOLD_CPU, RECFOLD_OFFCPU, RECFOLD_WALL };
+
 struct recfold_opts {
 	int pid, tid, no_kernel;
+	enum recfold_mode mode;
 	int has_from, has_to;
 	double from, to; /* seconds since the start: from <= t < to */
 	/* Optional: called with every record before it is folded (for
@@ -36,6 +44,7 @@ struct recfold_opts {
 struct recfold_stats {
 	uint64_t samples;   /* folded */
 	uint64_t filtered;  /* outside --from/--to */
+	uint64_t offcpu;    /* off-CPU intervals in the recording */
 	uint64_t lost;      /* samples the kernel dropped (LOST/END) */
 	int complete;       /* an END record was seen */
 };
