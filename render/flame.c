@@ -21,6 +21,7 @@ struct node {
 	uint32_t parent;
 	uint32_t nchildren;
 	double value, before;
+	double off;     /* the part of value from off-CPU stacks */
 };
 
 struct span {
@@ -94,7 +95,7 @@ static uint32_t new_node(struct flame *f, uint32_t name)
 	nd->parent = NONE;
 	nd->nchildren = 0;
 	nd->first = nd->next = nd->last = NONE;
-	nd->value = nd->before = 0;
+	nd->value = nd->before = nd->off = 0;
 	return (uint32_t)f->n++;
 }
 
@@ -455,7 +456,7 @@ int flame_add(struct flame *f, const char *stack, size_t len, double count,
 {
 	uint32_t node = 0;
 	size_t n, real, i, shared;
-	int cut;
+	int cut, off;
 
 	if (diff)
 		f->diff = 1;
@@ -467,11 +468,16 @@ int flame_add(struct flame *f, const char *stack, size_t len, double count,
 		f->spans[n++].n = 11;
 		f->truncated++;
 	}
+	off = real > 0 && f->spans[real - 1].n == 9 &&
+	      !memcmp(f->spans[real - 1].p, "[off-cpu]", 9);
+	if (off && !strcmp(f->o.countname, "samples"))
+		f->o.countname = "microseconds"; /* flamer collapse --off-cpu/--wall */
 	add_to(&f->nodes[0], count, before);
 	shared = shared_frames(f, stack, len, real);
 	for (i = 0; i < shared; i++) {
 		node = f->prev_node[i];
 		add_to(&f->nodes[node], count, before);
+		f->nodes[node].off += off ? count : 0;
 	}
 	f->prev_depth = 0; /* in case of ENOMEM below */
 	for (; i < n; i++) {
@@ -483,6 +489,7 @@ int flame_add(struct flame *f, const char *stack, size_t len, double count,
 		if (node == NONE)
 			return -ENOMEM;
 		add_to(&f->nodes[node], count, before);
+		f->nodes[node].off += off ? count : 0;
 		if (i < real)
 			f->prev_node[i] = node;
 	}
@@ -599,6 +606,9 @@ static int emit_node(struct flame *f, uint32_t node, unsigned depth,
 	fr.kind = (enum text_kind)(unsigned char)fr.name[-1];
 	if (node == 0)
 		fr.kind = TK_NATIVE;
+	else if (f->nodes[node].off > 0 &&
+		 f->nodes[node].off >= f->nodes[node].value)
+		fr.kind = TK_OFFCPU; /* only off-CPU time passes here */
 	return emit(f, &fr);
 }
 

@@ -80,6 +80,8 @@ static uint32_t kind_color(enum text_kind kind, double v1, double v2)
 		[TK_SPECIAL] = { 0, 0, 0, 0.72 },       /* grey */
 		[TK_BROKEN] = { 340, 10, 0.25, 0.65 },  /* grey-pink */
 		[TK_MERGED] = { 0, 0, 0, 0.82 },        /* light grey */
+		[TK_OFFCPU] = { 228, 14, 0.60, 0.55 },  /* io blue, darker
+							 * than Python's */
 	};
 	double s = band[kind].s, l = band[kind].l + 0.08 * (v2 - 0.5);
 

@@ -34,6 +34,9 @@ enum text_kind {
 	TK_SPECIAL,   /* "[unknown]", "[libfoo.so]", "libfoo.so+0x1a2b" */
 	TK_BROKEN,    /* "[truncated]", "[invalid]" */
 	TK_MERGED,    /* flamer's "[N narrow frames]" */
+	TK_OFFCPU,    /* a frame only off-CPU stacks pass through (stacks
+		       * ending in flamer's "[off-cpu]" frame); set by the
+		       * graph, never by text_kind_of */
 	TK_MAX_
 };
 
