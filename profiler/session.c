@@ -763,6 +763,16 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)st->py_merged,
 			(unsigned long long)st->py_ambiguous,
 			(unsigned long long)st->py_invalid);
+	if (s->off && !fl_quiet) {
+		const struct offcpu_stats *os = offcpu_stats(s->off);
+
+		fprintf(stderr, "flamer: off-CPU: %llu intervals, %.3f s in "
+				"all, %llu switch-outs without a switch-in "
+				"dropped\n",
+			(unsigned long long)os->intervals,
+			(double)os->total_us / 1e6,
+			(unsigned long long)os->unmatched);
+	}
 	if (!fl_quiet)
 		world_warn_bad_maps(s->world);
 	if (source_perf_corrupt())

@@ -1,0 +1,30 @@
+# t_offcpu.sh - record --off-cpu of samples/python/waiter.py (launched):
+# its main thread sleeps 2 s in time.sleep under main -> wait_outer ->
+# wait_leaf while a thread computes.  The off-CPU time under wait_leaf is
+# the 2 s, with the Python frames in order below the native sleep and
+# kernel frames, and nothing of the computing thread's code above it.
+# CPython 3.8, 3.11 (Debian) and 3.12 when installed.
+. tests/python/pyreclib.sh
+W=$PYDIR/waiter.py
+ran=0
+while read -r name py minor; do
+	case $minor in 8|11|12) ;; *) continue ;; esac
+	"$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
+		fail "$name: record --off-cpu exited $?: $(cat "$T/$name.err")"
+	"$FLAMER" collapse --off-cpu "$T/$name.data" >"$T/$name.off" || fail "$name: collapse --off-cpu"
+	# (3.8-3.10 interleave native eval frames)
+	chain='<module> \([^;]*waiter\.py\);([^;]*;)*main \([^;]*waiter\.py\);([^;]*;)*wait_outer \([^;]*waiter\.py\);([^;]*;)*wait_leaf \([^;]*waiter\.py\);'
+	under=$(samples_matching "$chain" "$T/$name.off")
+	slept=$(samples_matching "${chain}([^;]*;)*[^;]*(nanosleep|select)[^;]*;([^;]*;)*schedule_\\[k\\];\\[off-cpu\\]" "$T/$name.off")
+	echo "$name: $under us off-CPU under wait_leaf, $slept us of it asleep in the kernel"
+	# asleep in the kernel: the 2 s; the rest under wait_leaf is waiting
+	# for the GIL on the way out of time.sleep (the other thread holds
+	# it; on a loaded machine that can take 100 ms)
+	ratio_between "$slept" 2000000 0.98 1.03
+	ratio_between "$under" "$slept" 1.0 1.2
+	[ "$(samples_matching 'wait_leaf[^;]*;(.*;)?compute' "$T/$name.off")" -eq 0 ] || fail "$name: compute frames above wait_leaf"
+	[ "$(samples_matching 'compute_(leaf|outer)[^;]*;(.*;)?wait_' "$T/$name.off")" -eq 0 ] || fail "$name: wait frames above compute"
+	ran=$((ran + 1))
+done < <(py_targets)
+[ "$ran" -gt 0 ] || skip "no CPython 3.8, 3.11 or 3.12 installed"
+exit 0
