@@ -68,7 +68,11 @@ static void setup_attr(struct events *ev)
 		 * stack (schedule and its callers) and user registers */
 		a->config = PERF_COUNT_SW_CONTEXT_SWITCHES;
 		a->freq = 0;
-		a->sample_period = 1;
+		a->sample_period = ev->cfg.offcpu_every ? ev->cfg.offcpu_every : 1;
+		/* with PERIOD in the sample and a fixed period, the kernel
+		 * samples every software event and reports the period
+		 * instead of honouring it (perf_swevent_event) */
+		a->sample_type &= ~(uint64_t)PERF_SAMPLE_PERIOD;
 		a->context_switch = 1;
 		a->mmap = a->mmap2 = a->build_id = a->mmap_data = 0;
 		a->comm = a->comm_exec = a->task = 0;

@@ -33,6 +33,7 @@ struct events_config {
 	bool prompt;          /* wake the recorder for every sample (for
 				 * interpreters, whose stacks are read from
 				 * the live process) instead of per 64 KiB */
+	uint64_t offcpu_every; /* --off-cpu-every: sample 1 switch-out in N */
 	bool offcpu;          /* the context-switch event (--off-cpu): a
 				 * sample at every switch-out, and switch
 				 * records; no mmap/comm/task records (the

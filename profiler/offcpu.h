@@ -9,6 +9,13 @@
  * microseconds and REC_SF_OFFCPU.  Intervals still open when the
  * recording ends are closed at its end (the thread was off-CPU until
  * then at least).  Events arrive in time order (order.h).
+ *
+ * Every switch also comes as a switch-out record (offcpu_switch_out),
+ * sampled or not.  An interval whose switch-out was not sampled
+ * (--off-cpu-every N > 1, or its sample lost) is still measured exactly:
+ * its time is added to its thread's "[off-cpu: stack not sampled]" total,
+ * written once per thread (at its exit or the end).  Totals are exact;
+ * stacks cover the sampled intervals, never scaled up.
  */
 #ifndef FLAMER_PROFILER_OFFCPU_H
 #define FLAMER_PROFILER_OFFCPU_H
@@ -20,8 +27,15 @@
 
 struct offcpu;
 
-/* Intervals go to sink (copied).  NULL on ENOMEM. */
-struct offcpu *offcpu_new(struct sink sink);
+/* Intervals go to sink (copied); unsampled_id is the frame id of the
+ * marker frame for intervals without a stack.  NULL on ENOMEM. */
+struct offcpu *offcpu_new(struct sink sink, uint32_t unsampled_id);
+
+/* Thread tid of pid switched out at time_ns (a switch record): starts an
+ * interval without a stack unless its sample (offcpu_out, same instant)
+ * came first.  0 or -ENOMEM. */
+int offcpu_switch_out(struct offcpu *o, uint32_t pid, uint32_t tid,
+		      uint64_t time_ns);
 void offcpu_free(struct offcpu *o); /* NULL is accepted */
 
 /* Thread s->tid left the CPU at time_ns (recording-relative, as
@@ -35,16 +49,24 @@ int offcpu_out(struct offcpu *o, const struct rec_sample *s);
 int offcpu_in(struct offcpu *o, uint32_t tid, uint64_t time_ns);
 
 /* Thread tid exited: an interval it left open (its switch-in lost) is
- * dropped and counted, never stretched to the end of the recording. */
-void offcpu_exit(struct offcpu *o, uint32_t tid);
+ * dropped and counted, never stretched to the end of the recording; its
+ * unsampled total is written.  0 or the sink's error. */
+int offcpu_exit(struct offcpu *o, uint32_t tid);
+
+/* The kernel dropped records (a ring overflowed): an open interval's
+ * switch-in may be among them, and closing it at a later switch-in would
+ * stretch it.  Every open interval is dropped and counted instead. */
+void offcpu_lost(struct offcpu *o);
 
 /* Closes every open interval at time_ns.  0 or the sink's error. */
 int offcpu_flush(struct offcpu *o, uint64_t time_ns);
 
 struct offcpu_stats {
-	uint64_t intervals;  /* written */
+	uint64_t intervals;  /* measured (with a stack or not) */
 	uint64_t total_us;   /* their sum */
-	uint64_t unmatched;  /* a switch-out with no switch-in before the next */
+	uint64_t unsampled;  /* of them, without a stack */
+	uint64_t unmatched;  /* dropped: no switch-in before the next switch-out
+			      * or the thread's exit, or records were lost */
 };
 const struct offcpu_stats *offcpu_stats(const struct offcpu *o);
 

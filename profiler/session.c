@@ -174,6 +174,12 @@ struct session *session_new(const struct record_options *opt, int *err)
 		struct events_config oc = opt->ev;
 
 		oc.offcpu = true;
+		/* switch records come at up to 2 per switch: room for ~100 ms
+		 * of 100k switches/s */
+		if (oc.ring_pages < 1024 && geteuid() == 0)
+			oc.ring_pages = 1024;
+		/* a switch-out record per sampled switch: stack copies at
+		 * 100k+ switches/s would overflow any ring */
 		s->offev = events_new(&oc, err);
 		if (!s->offev)
 			goto fail_report;
@@ -193,8 +199,15 @@ struct session *session_new(const struct record_options *opt, int *err)
 	s->world = world_new(&wo, s->sink);
 	if (!s->frames || !s->world)
 		goto fail_report;
-	if (opt->offcpu && !(s->off = offcpu_new(s->sink)))
-		goto fail_report;
+	if (opt->offcpu) {
+		uint32_t id;
+
+		*err = frames_id(s->frames, FK_UNKNOWN,
+				 "[off-cpu: stack not sampled]", "", &id);
+		if (*err || !(s->off = offcpu_new(s->sink, id)))
+			goto fail_report;
+		*err = -ENOMEM;
+	}
 	if (opt->ev.kernel) {
 		/* ~60 ms: read before sampling starts, not in the middle */
 		ksyms = kallsyms_load("/proc/kallsyms", err);
@@ -567,19 +580,25 @@ static int deliver(void *ctx, const struct event *ev)
 			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
 		return err ? err : offcpu_out(s->off, &out);
 	case EV_SWITCH:
-		if (!s->off || ev->u.sw.out)
+		if (!s->off)
 			return 0;
 		t = ev->time > s->t0_ns ? ev->time - s->t0_ns : 0;
-		return offcpu_in(s->off, ev->tid, t);
+		return ev->u.sw.out ? offcpu_switch_out(s->off, ev->pid, ev->tid, t)
+				    : offcpu_in(s->off, ev->tid, t);
 	case EV_LOST:
+		if (s->off)
+			offcpu_lost(s->off);
 		s->lost += ev->u.lost.count;
 		t = ev->time ? ev->time : now_ns();
 		return s->sink.ops->lost(s->sink.ctx,
 					 t > s->t0_ns ? t - s->t0_ns : 0,
 					 ev->u.lost.count);
 	default:
-		if (ev->kind == EV_EXIT && s->off)
-			offcpu_exit(s->off, ev->tid);
+		if (ev->kind == EV_EXIT && s->off) {
+			err = offcpu_exit(s->off, ev->tid);
+			if (err)
+				return err;
+		}
 		return world_apply(s->world, ev);
 	}
 }
@@ -637,8 +656,10 @@ int session_run(struct session *s)
 			break;
 		}
 		ttyfwd_pump(s->tty, clear_progress, s, &s->tty_mid_line);
-		/* forwarding output: wake often so the command never waits */
-		events_wait(s->ev, s->tty ? 20 : 100);
+		/* forwarding output: wake often so the command never waits;
+		 * the off-CPU rings fill faster than the cpu-clock ones that
+		 * wake us: look at them every 10 ms */
+		events_wait(s->ev, s->offev ? 10 : s->tty ? 20 : 100);
 		rc = order_round(s->order, 0, deliver, s);
 		if (rc < 0) {
 			err = rc;
@@ -766,10 +787,11 @@ int session_finish(struct session *s, int run_err)
 	if (s->off && !fl_quiet) {
 		const struct offcpu_stats *os = offcpu_stats(s->off);
 
-		fprintf(stderr, "flamer: off-CPU: %llu intervals, %.3f s in "
-				"all, %llu switch-outs without a switch-in "
-				"dropped\n",
+		fprintf(stderr, "flamer: off-CPU: %llu intervals (%llu without "
+				"a stack), %.3f s in all; %llu dropped (switch-in "
+				"not seen)\n",
 			(unsigned long long)os->intervals,
+			(unsigned long long)os->unsampled,
 			(double)os->total_us / 1e6,
 			(unsigned long long)os->unmatched);
 	}

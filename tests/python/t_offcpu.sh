@@ -9,12 +9,19 @@ W=$PYDIR/waiter.py
 ran=0
 while read -r name py minor; do
 	case $minor in 8|11|12) ;; *) continue ;; esac
-	"$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
-		fail "$name: record --off-cpu exited $?: $(cat "$T/$name.err")"
-	"$FLAMER" collapse --off-cpu "$T/$name.data" >"$T/$name.off" || fail "$name: collapse --off-cpu"
 	# (3.8-3.10 interleave native eval frames)
 	chain='<module> \([^;]*waiter\.py\);([^;]*;)*main \([^;]*waiter\.py\);([^;]*;)*wait_outer \([^;]*waiter\.py\);([^;]*;)*wait_leaf \([^;]*waiter\.py\);'
-	under=$(samples_matching "$chain" "$T/$name.off")
+	# Known issue (docs/offcpu.md): in about 1 run in 5 the walker reads
+	# no Python frames for the sleep's switch-out (the stack is then
+	# native only, never wrong): one retry, said out loud.
+	for attempt in 1 2; do
+		"$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
+			fail "$name: record --off-cpu exited $?: $(cat "$T/$name.err")"
+		"$FLAMER" collapse --off-cpu "$T/$name.data" >"$T/$name.off" || fail "$name: collapse --off-cpu"
+		under=$(samples_matching "$chain" "$T/$name.off")
+		[ "$under" -gt 0 ] && break
+		echo "$name: no Python frames above the sleep in attempt $attempt"
+	done
 	slept=$(samples_matching "${chain}([^;]*;)*[^;]*(nanosleep|select)[^;]*;([^;]*;)*schedule_\\[k\\];\\[off-cpu\\]" "$T/$name.off")
 	echo "$name: $under us off-CPU under wait_leaf, $slept us of it asleep in the kernel"
 	# asleep in the kernel: the 2 s; the rest under wait_leaf is waiting
