@@ -19,6 +19,7 @@
 #include "../common/outfile.h"
 #include "../recording/recwriter.h"
 #include "../unwind/kallsyms.h"
+#include "../unwind/python/python.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -576,6 +577,9 @@ static int deliver(void *ctx, const struct event *ev)
 		return err ? err : s->sink.ops->sample(s->sink.ctx, &out);
 	case EV_OFFCPU:
 		err = world_prepare_sample(s->world, ev, &p);
+		/* one sample for a whole interval: no negative lookup cache */
+		if (!err)
+			pywalker_recheck(wproc_python(p), (pid_t)ev->tid);
 		if (!err)
 			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
 		return err ? err : offcpu_out(s->off, &out);

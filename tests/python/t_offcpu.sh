@@ -11,23 +11,17 @@ while read -r name py minor; do
 	case $minor in 8|11|12) ;; *) continue ;; esac
 	# (3.8-3.10 interleave native eval frames)
 	chain='<module> \([^;]*waiter\.py\);([^;]*;)*main \([^;]*waiter\.py\);([^;]*;)*wait_outer \([^;]*waiter\.py\);([^;]*;)*wait_leaf \([^;]*waiter\.py\);'
-	# Known issue (docs/offcpu.md): in about 1 run in 5 the walker reads
-	# no Python frames for the sleep's switch-out (the stack is then
-	# native only, never wrong): one retry, said out loud.
-	for attempt in 1 2; do
-		"$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
-			fail "$name: record --off-cpu exited $?: $(cat "$T/$name.err")"
-		"$FLAMER" collapse --off-cpu "$T/$name.data" >"$T/$name.off" || fail "$name: collapse --off-cpu"
-		under=$(samples_matching "$chain" "$T/$name.off")
-		[ "$under" -gt 0 ] && break
-		echo "$name: no Python frames above the sleep in attempt $attempt"
-	done
+	"$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
+		fail "$name: record --off-cpu exited $?: $(cat "$T/$name.err")"
+	"$FLAMER" collapse --off-cpu "$T/$name.data" >"$T/$name.off" || fail "$name: collapse --off-cpu"
+	under=$(samples_matching "$chain" "$T/$name.off")
 	slept=$(samples_matching "${chain}([^;]*;)*[^;]*(nanosleep|select)[^;]*;([^;]*;)*schedule_\\[k\\];\\[off-cpu\\]" "$T/$name.off")
 	echo "$name: $under us off-CPU under wait_leaf, $slept us of it asleep in the kernel"
-	# asleep in the kernel: the 2 s; the rest under wait_leaf is waiting
-	# for the GIL on the way out of time.sleep (the other thread holds
-	# it; on a loaded machine that can take 100 ms)
-	ratio_between "$slept" 2000000 0.98 1.03
+	# asleep in the kernel: the 2 s, plus the wait for a CPU once woken
+	# (measured up to 72 ms with the machine loaded); the rest under
+	# wait_leaf is waiting for the GIL on the way out of time.sleep (the
+	# other thread holds it)
+	ratio_between "$slept" 2000000 0.99 1.06
 	ratio_between "$under" "$slept" 1.0 1.2
 	[ "$(samples_matching 'wait_leaf[^;]*;(.*;)?compute' "$T/$name.off")" -eq 0 ] || fail "$name: compute frames above wait_leaf"
 	[ "$(samples_matching 'compute_(leaf|outer)[^;]*;(.*;)?wait_' "$T/$name.off")" -eq 0 ] || fail "$name: wait frames above compute"

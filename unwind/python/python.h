@@ -84,6 +84,13 @@ struct pyframe {
 int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
 		   struct pyframe *out, size_t max, size_t *n);
 
+/* pywalker_recheck - the next pywalker_stack for tid looks its thread
+ * state up again even if a recent lookup found none (lookups that find
+ * none are otherwise remembered for the next 50 calls for that tid, which
+ * suits sampling at a rate but not an off-CPU sample that stands for a
+ * whole interval).  NULL w is accepted. */
+void pywalker_recheck(struct pywalker *w, pid_t tid);
+
 /* True if sym, a native symbol name, is the interpreter's eval loop
  * (_PyEval_EvalFrameDefault and its compiler-split parts such as ".cold"),
  * the frames Python frames replace when stacks are merged. */

@@ -718,6 +718,17 @@ static int walk_once(struct pywalker *w, pid_t tid, int with_lines,
 	return err ? err : walk_err;
 }
 
+void pywalker_recheck(struct pywalker *w, pid_t tid)
+{
+	struct tid_entry *e;
+
+	if (!w)
+		return;
+	e = &w->tids[(unsigned)tid % TID_SLOTS];
+	if (e->tid == tid && !e->tstate)
+		e->skip = 0;
+}
+
 int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
 		   struct pyframe *out, size_t max, size_t *n)
 {
