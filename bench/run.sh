@@ -6,6 +6,8 @@
 #                      recorder CPU, bytes per sample (bench/out/results.md)
 #   bench/collapse.sh  flamer collapse vs stackcollapse-perf.pl (if present)
 #   bench/render.sh    flamer svg vs flamegraph.pl (if present)
+#   bench/offcpu.sh    record --off-cpu vs perf sched:sched_switch on
+#                      ~200k context switches/s
 #
 #   QUICK=1 bench/run.sh   a fast smoke run (1 round, less work)
 # See docs/bench.md for the method and the last measured numbers.
@@ -13,6 +15,7 @@ set -u
 cd "$(dirname "$0")/.."
 status=0
 bench/record.sh || status=1
+bench/offcpu.sh || status=1
 for b in collapse render; do
 	echo
 	if [ -x "bench/$b.sh" ]; then
