@@ -20,6 +20,7 @@
 
 static const char record_usage[] =
 	"usage: flamer record [OPTIONS] -p PID\n"
+	"       flamer record [OPTIONS] -a\n"
 	"       flamer record [OPTIONS] -- COMMAND [ARGS...]\n"
 	"\n"
 	"Samples a running process (every thread, and threads and children\n"
@@ -29,6 +30,11 @@ static const char record_usage[] =
 	"\n"
 	"Options:\n"
 	"  -p, --pid PID         profile the running process PID\n"
+	"  -a, --all-cpus        profile every process on every CPU, those\n"
+	"                        started meanwhile and the idle task (swapper)\n"
+	"                        included; until -d runs out or Ctrl-C (root or\n"
+	"                        CAP_PERFMON); --pid/--tid in collapse tell the\n"
+	"                        processes apart\n"
 	"  -d, --duration SECS   stop after SECS seconds (default: when the\n"
 	"                        target exits, or on Ctrl-C)\n"
 	"  -F, --freq HZ         samples per second per thread (default 99; at\n"
@@ -68,6 +74,7 @@ static const char record_usage[] =
 	"  flamer record -p 1234 -d 20\n"
 	"  flamer record -F 499 -- ./prog arg1 arg2\n"
 	"  flamer record --unwind fp -p $(pgrep -n nginx) -d 10\n"
+	"  flamer record -a -d 10 --off-cpu\n"
 	"\n"
 	"When permitted (root, CAP_SYS_NICE) the recorder runs at the lowest\n"
 	"real-time priority so a busy target cannot starve it into losing\n"
@@ -94,6 +101,7 @@ enum {
 
 static const struct option long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
+	{ "all-cpus", no_argument, NULL, 'a' },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "freq", required_argument, NULL, 'F' },
 	{ "output", required_argument, NULL, 'o' },
@@ -161,14 +169,15 @@ int cmd_record(int argc, char **argv)
 	};
 	uint64_t pid = 0, v;
 	int c, err, rc;
-	bool stack_size_set = false;
+	bool stack_size_set = false, all = false;
 	unsigned kind;
 	struct session *s;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:d:F:o:qh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+ap:d:F:o:qh", long_opts, NULL)) != -1) {
 		switch (c) {
+		case 'a': all = true; break;
 		case 'p':
 			err = num_parse_u64(optarg, 1, 4194304, &pid);
 			if (err)
@@ -254,7 +263,11 @@ int cmd_record(int argc, char **argv)
 			return FLAMER_EXIT_USAGE;
 		}
 	}
-	if (!pid == (optind >= argc)) {
+	if (all && (pid || optind < argc)) {
+		fl_error("-a", "profiles every process: give no -p PID or command");
+		return FLAMER_EXIT_USAGE;
+	}
+	if (!all && !pid == (optind >= argc)) {
 		fl_error("record", pid ? "give either -p PID or a command, not both"
 				      : "nothing to profile: give -p PID or -- COMMAND "
 					"(try 'flamer record --help')");
@@ -267,8 +280,8 @@ int cmd_record(int argc, char **argv)
 	/* CPython 3.8-3.10 use ~0.5 KiB of C stack per Python call: 8 KiB
 	 * would cut the native stack some 15 Python frames down, and the
 	 * eval frames that Python frames replace with it */
-	kind = pid ? interp_kind_of_pid((pid_t)pid)
-		   : interp_kind_of_path(argv[optind]);
+	kind = all ? 0 : pid ? interp_kind_of_pid((pid_t)pid)
+			     : interp_kind_of_path(argv[optind]);
 	if (!stack_size_set && o.python && o.ev.unwind != UNWIND_FP &&
 	    (kind & INTERP_PYTHON))
 		o.ev.stack_size = PYTHON_STACK;
@@ -290,7 +303,8 @@ int cmd_record(int argc, char **argv)
 	s = session_new(&o, &err);
 	if (!s)
 		return FLAMER_EXIT_FAIL;
-	err = pid ? session_attach(s, (pid_t)pid) : session_launch(s, argv + optind);
+	err = all ? session_all(s) :
+	      pid ? session_attach(s, (pid_t)pid) : session_launch(s, argv + optind);
 	if (err) {
 		rc = (err == -EACCES || err == -EPERM) ? FLAMER_EXIT_PERM
 		     : (err == -FE_NO_TARGET || err == -FE_KTHREAD) ? FLAMER_EXIT_USAGE

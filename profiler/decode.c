@@ -270,6 +270,7 @@ int decode_record(const struct decode_layout *l, const void *rec, size_t len,
 		err = decode_task(l, &c, ev);
 		break;
 	case PERF_RECORD_SWITCH:
+	case PERF_RECORD_SWITCH_CPU_WIDE: /* -a: the trailer names the task */
 		ev->kind = EV_SWITCH;
 		ev->u.sw.out = (h->misc & PERF_RECORD_MISC_SWITCH_OUT) != 0;
 		err = take_trailer(l, &c, ev);

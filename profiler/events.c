@@ -212,6 +212,28 @@ fail:
 	return err;
 }
 
+int events_add_cpus(struct events *ev)
+{
+	int err = 0;
+
+	ev->attr.inherit = 0; /* a per-CPU event sees every task already */
+	for (int cpu = 0; cpu < ev->ncpus && !err; cpu++) {
+		int fd = open_one(ev, -1, cpu);
+
+		if ((fd == -ENODEV || fd == -EINVAL) && cpu > 0)
+			continue; /* an offline CPU */
+		if (fd < 0)
+			return fd;
+		err = push_fd(ev, fd);
+		if (err) {
+			close(fd);
+			break;
+		}
+		err = attach_ring(ev, fd, cpu);
+	}
+	return err;
+}
+
 int events_enable(struct events *ev)
 {
 	for (size_t i = 0; i < ev->nfds; i++)

@@ -56,6 +56,10 @@ struct events *events_new(const struct events_config *cfg, int *err);
  * sampling when kernel sampling was refused), or another -errno. */
 int events_add_thread(struct events *ev, pid_t tid, bool enable_on_exec);
 
+/* Opens the events system-wide (-a): one per CPU for every task (pid -1),
+ * not inherited.  0, -EACCES/-EPERM when not permitted, or -errno. */
+int events_add_cpus(struct events *ev);
+
 /* Starts every event not waiting for exec. 0 or -errno. */
 int events_enable(struct events *ev);
 

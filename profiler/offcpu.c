@@ -14,6 +14,7 @@ enum { NONE, SAMPLED, UNSAMPLED };
 struct pending {
 	uint32_t tid, pid;
 	int open;                 /* NONE, SAMPLED, UNSAMPLED */
+	int dead;                 /* exited: its final switch is no wait */
 	uint64_t t_out;           /* UNSAMPLED: switch-out time */
 	uint64_t unsampled_ns;    /* closed intervals without a stack */
 	struct rec_sample s;
@@ -82,6 +83,8 @@ int offcpu_out(struct offcpu *o, const struct rec_sample *s)
 
 	if (!p)
 		return -ENOMEM;
+	if (p->dead)
+		return 0;
 	if (p->open)
 		o->st.unmatched++;
 	p->s = *s;
@@ -100,6 +103,8 @@ int offcpu_switch_out(struct offcpu *o, uint32_t pid, uint32_t tid,
 
 	if (!p)
 		return -ENOMEM;
+	if (p->dead)
+		return 0;
 	if (p->open == SAMPLED && time_ns >= p->s.time_ns &&
 	    time_ns - p->s.time_ns < SAME_SWITCH_NS)
 		return 0; /* the record of the sampled switch */
@@ -163,15 +168,24 @@ static int write_unsampled(struct offcpu *o, struct pending *p,
 
 int offcpu_exit(struct offcpu *o, uint32_t tid)
 {
-	struct pending *p = slot(o, tid, 0);
+	struct pending *p = slot(o, tid, 1);
 
 	if (!p)
-		return 0;
+		return -ENOMEM;
+	p->dead = 1;
 	if (p->open) {
 		p->open = NONE;
 		o->st.unmatched++;
 	}
 	return write_unsampled(o, p, p->t_out);
+}
+
+void offcpu_fork(struct offcpu *o, uint32_t tid)
+{
+	struct pending *p = slot(o, tid, 0);
+
+	if (p)
+		p->dead = 0;
 }
 
 void offcpu_lost(struct offcpu *o)

@@ -50,13 +50,18 @@ int offcpu_in(struct offcpu *o, uint32_t tid, uint64_t time_ns);
 
 /* Thread tid exited: an interval it left open (its switch-in lost) is
  * dropped and counted, never stretched to the end of the recording; its
- * unsampled total is written.  0 or the sink's error. */
+ * unsampled total is written.  Its last switch-out (into do_task_dead,
+ * seen by -a's per-CPU events after the exit record) is ignored.  0 or
+ * the sink's error. */
 int offcpu_exit(struct offcpu *o, uint32_t tid);
 
 /* The kernel dropped records (a ring overflowed): an open interval's
  * switch-in may be among them, and closing it at a later switch-in would
  * stretch it.  Every open interval is dropped and counted instead. */
 void offcpu_lost(struct offcpu *o);
+
+/* Thread tid was created (a fork record): a reused tid is alive again. */
+void offcpu_fork(struct offcpu *o, uint32_t tid);
 
 /* Closes every open interval at time_ns.  0 or the sink's error. */
 int offcpu_flush(struct offcpu *o, uint64_t time_ns);

@@ -53,6 +53,8 @@ struct session {
 	struct world *world;     /* processes and threads */
 	struct stacks *stacks;   /* samples to frame ids */
 	pid_t target;            /* attached or launched process */
+	int all;                 /* -a: every process, no target */
+	pid_t self;              /* the recorder's pid */
 	int launched;
 	int target_exited;
 	int pidfd;
@@ -164,6 +166,7 @@ struct session *session_new(const struct record_options *opt, int *err)
 		goto fail_report;
 	s->opt = *opt;
 	s->pidfd = -1;
+	s->self = getpid();
 	raise_nofile_limit();
 	s->order = order_new();
 	if (!s->order)
@@ -397,6 +400,34 @@ int session_attach(struct session *s, pid_t pid)
 	return err;
 }
 
+int session_all(struct session *s)
+{
+	int err;
+
+	s->all = 1;
+	err = events_add_cpus(s->ev);
+	if (!err && s->offev)
+		err = events_add_cpus(s->offev);
+	if (err == -EACCES || err == -EPERM) {
+		fl_error("-a", "system-wide sampling not permitted: run as root, "
+			 "grant CAP_PERFMON, or set kernel.perf_event_paranoid "
+			 "to 0 or lower");
+		return err;
+	}
+	if (err) {
+		fl_error("record", "cannot open perf events: %s",
+			 flamer_strerror(err));
+		return err;
+	}
+	note_kernel_refused(s);
+	err = offcpu_check(s);
+	if (!err)
+		err = events_enable(s->ev);
+	if (!err && s->offev)
+		err = events_enable(s->offev);
+	return err;
+}
+
 /* argv[0] as execvp would find it, or NULL. */
 static int find_in_path(const char *cmd)
 {
@@ -506,6 +537,8 @@ static int target_alive(struct session *s)
 {
 	int status;
 
+	if (s->all)
+		return 1;
 	if (s->launched) {
 		pid_t r = waitpid(s->target, &status, WNOHANG);
 
@@ -569,6 +602,11 @@ static int deliver(void *ctx, const struct event *ev)
 	uint64_t t;
 	int err;
 
+	/* -a: the recorder does not profile itself (its reading of other
+	 * processes would feed back into what it records) */
+	if (s->all && (ev->kind == EV_SAMPLE || ev->kind == EV_OFFCPU ||
+		       ev->kind == EV_SWITCH) && ev->pid == (uint32_t)s->self)
+		return 0;
 	switch (ev->kind) {
 	case EV_SAMPLE:
 		err = world_prepare_sample(s->world, ev, &p);
@@ -576,6 +614,10 @@ static int deliver(void *ctx, const struct event *ev)
 			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
 		return err ? err : s->sink.ops->sample(s->sink.ctx, &out);
 	case EV_OFFCPU:
+		/* a task past its exit (do_task_dead) is reported as tid -1:
+		 * its last switch is no wait */
+		if (ev->tid == (uint32_t)-1)
+			return 0;
 		err = world_prepare_sample(s->world, ev, &p);
 		/* one sample for a whole interval: no negative lookup cache */
 		if (!err)
@@ -598,6 +640,8 @@ static int deliver(void *ctx, const struct event *ev)
 					 t > s->t0_ns ? t - s->t0_ns : 0,
 					 ev->u.lost.count);
 	default:
+		if (ev->kind == EV_FORK && s->off)
+			offcpu_fork(s->off, ev->tid);
 		if (ev->kind == EV_EXIT && s->off) {
 			err = offcpu_exit(s->off, ev->tid);
 			if (err)

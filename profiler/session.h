@@ -41,6 +41,11 @@ int session_attach(struct session *s, pid_t pid);
  * 0 or negative (reported). */
 int session_launch(struct session *s, char *const argv[]);
 
+/* Samples every process on every CPU (-a), including processes started
+ * later and the idle task (pid 0, named "swapper" as perf does).  0 or
+ * negative (reported). */
+int session_all(struct session *s);
+
 /* Samples until done. Returns 0, or a negative code after a write error
  * (the recording up to then is kept). */
 int session_run(struct session *s);

@@ -301,6 +301,9 @@ static int new_process(struct world *w, pid_t pid, pid_t ppid,
 			procfs_exe(pid, exe, sizeof exe);
 			procfs_root(pid, p->root, sizeof p->root);
 		}
+		/* the idle task (record -a) has no /proc entry; perf's name */
+		if (pid == 0)
+			snprintf(p->comm, sizeof p->comm, "swapper");
 	}
 	if (!p->as || addrspace_set_root(p->as, p->root[0] ? p->root : NULL)) {
 		addrspace_free(p->as);
@@ -360,6 +363,8 @@ static int new_thread(struct world *w, pid_t pid, pid_t tid, const char *comm,
 		snprintf(t->comm, sizeof t->comm, "%s", comm);
 	else if (!w->opt.no_proc)
 		procfs_comm(pid, tid, t->comm, sizeof t->comm);
+	if (!t->comm[0] && tid == 0)
+		snprintf(t->comm, sizeof t->comm, "swapper");
 	if (out)
 		*out = t;
 	return w->sink.ops->thread(w->sink.ctx, (uint32_t)pid, (uint32_t)tid,
