@@ -12,5 +12,6 @@ int cmd_collapse(int argc, char **argv); /* collapse/cmd_collapse.c */
 int cmd_svg(int argc, char **argv);     /* render/cmd_svg.c */
 int cmd_diff(int argc, char **argv);    /* render/cmd_diff.c */
 int cmd_dump(int argc, char **argv);    /* dump/cmd_dump.c */
+int cmd_top(int argc, char **argv);     /* profiler/cmd_top.c */
 
 #endif

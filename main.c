@@ -25,6 +25,8 @@ static const char usage[] =
 	"  diff      render a differential flame graph of two collapsed files\n"
 	"            or recordings\n"
 	"  dump      print the current stack of every thread of a process\n"
+	"  top       show the hottest functions of a process (-p) or of all\n"
+	"            (-a), refreshed every second\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help     this text\n"
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
 		return cmd_diff(argc - 1, argv + 1);
 	if (!strcmp(cmd, "dump"))
 		return cmd_dump(argc - 1, argv + 1);
+	if (!strcmp(cmd, "top"))
+		return cmd_top(argc - 1, argv + 1);
 	fl_error(cmd, "unknown command (try 'flamer --help')");
 	return FLAMER_EXIT_USAGE;
 }

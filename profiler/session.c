@@ -197,6 +197,10 @@ struct session *session_new(const struct record_options *opt, int *err)
 	if (!s->w)
 		goto fail_report_out;
 	s->sink = sink_recording(s->w);
+	if (opt->tap.ops && sink_tee(s->sink, opt->tap, &s->sink)) {
+		*err = -ENOMEM;
+		goto fail_report;
+	}
 	*err = -ENOMEM; /* set before each jump: a failed start never
 			 * reports success */
 	s->frames = frames_new(s->sink);
@@ -259,6 +263,7 @@ static void session_free(struct session *s)
 	world_free(s->world);
 	frames_free(s->frames);
 	recwriter_free(s->w);
+	sink_tee_free(s->sink);
 	events_free(s->ev);
 	events_free(s->offev);
 	offcpu_free(s->off);
@@ -682,6 +687,7 @@ static int add_sources(struct session *s)
 int session_run(struct session *s)
 {
 	uint64_t last_flush = now_ns(), last_progress = 0, end_ns;
+	uint64_t last_tick = now_ns();
 	int err = 0, rc;
 
 	stop_requested = 0;
@@ -718,6 +724,12 @@ int session_run(struct session *s)
 			if (err)
 				break;
 			last_flush = now;
+		}
+		if (s->opt.tick && now - last_tick >= 1000000000ull) {
+			last_tick += 1000000000ull;
+			err = s->opt.tick(s->opt.tick_ctx, elapsed);
+			if (err)
+				break;
 		}
 		if (s->opt.progress && now - last_progress > 250000000ull) {
 			progress(s, elapsed);

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "events.h"
+#include "sink.h"
 
 struct record_options {
 	const char *output;      /* "flamer.data" */
@@ -26,6 +27,11 @@ struct record_options {
 	bool lines;              /* --lines: Python line numbers */
 	bool progress;           /* live progress line on a terminal */
 	bool offcpu;             /* --off-cpu: record off-CPU intervals */
+	/* flamer top: a second sink fed with everything (ops NULL: none),
+	 * and a callback once a second (NULL: none); ctx borrowed */
+	struct sink tap;
+	int (*tick)(void *ctx, double elapsed);
+	void *tick_ctx;
 };
 
 struct session;

@@ -37,4 +37,9 @@ struct recwriter;
 /* A sink writing to a recording (w borrowed). */
 struct sink sink_recording(struct recwriter *w);
 
+/* One sink feeding a, then b (both borrowed): *out owns a small
+ * allocation, freed by sink_tee_free.  0 or -ENOMEM. */
+int sink_tee(struct sink a, struct sink b, struct sink *out);
+void sink_tee_free(struct sink s); /* accepts any sink: frees only a tee */
+
 #endif
