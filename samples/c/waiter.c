@@ -18,7 +18,7 @@
  * The spinner counts its loops; at the end "spins N" is printed, and the
  * wall time the threads measured themselves in each phase (on a loaded
  * machine a 10 ms work phase lasts longer: the thread also waits for a
- * CPU), in microseconds: "mixed work_us W sleep_us S" and
+ * CPU), in microseconds: "main_wait_us M", "mixed work_us W sleep_us S" and
  * "locks wait_us W total_us T" (both lockers summed).
  */
 #define _GNU_SOURCE
@@ -174,11 +174,16 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	double t0 = now();
+
 	main_wait(secs);
+	double waited = now() - t0;
+
 	stop = 1;
 	for (int i = 0; i < nt; i++)
 		pthread_join(t[i], NULL);
 	printf("spins %lu\n", spins);
+	printf("main_wait_us %.0f\n", waited * 1e6);
 	if (work_ms > 0 || sleep_ms > 0)
 		printf("mixed work_us %.0f sleep_us %.0f\n", mixed_work_s * 1e6,
 		       mixed_sleep_s * 1e6);

@@ -7,7 +7,7 @@
 . tests/e2e/e2elib.sh
 need_sample waiter-nofp
 is_root || skip "system-wide sampling needs root"
-( sleep 1; exec "$SAMPLES/waiter-nofp" -d 1.5 -s -p "$T/w.pid" >/dev/null ) &
+( sleep 1; exec "$SAMPLES/waiter-nofp" -d 1.5 -s -p "$T/w.pid" >"$T/w.out" ) &
 E2E_PIDS="$E2E_PIDS $!"
 "$FLAMER" record -a --off-cpu -d 3.5 -F 199 -o "$T/all.data" >/dev/null 2>"$T/all.err" ||
 	fail "record -a exited $?: $(cat "$T/all.err")"
@@ -22,8 +22,10 @@ echo "spinner samples of waiter-nofp-$wpid: $n (1.5 s at 199 Hz: at most ~300)"
 	fail "waiter's functions under another process: $(grep -E 'spin_leaf|main_wait' "$T/cpu" | grep -v '^waiter' | head -3)"
 # the main thread's 1.5 s sleep, which began after the recording did
 off=$(samples_matching "^waiter-nofp-$wpid;.*;main;main_wait;sleep_leaf;nap;" "$T/off")
-echo "main thread asleep: $off us"
-ratio_between "$off" 1500000 0.97 1.06
+truth=$(awk '/^main_wait_us/ { print $2 }' "$T/w.out")
+echo "main thread asleep: $off us (measured by the thread: $truth us)"
+[ -n "$truth" ] || fail "waiter did not report its wait: $(cat "$T/w.out")"
+ratio_between "$off" "$truth" 0.97 1.03
 # an exiting thread's last switch (into do_task_dead) is no wait
 [ "$(samples_matching 'do_task_dead' "$T/off")" -eq 0 ] || fail "off-CPU time in do_task_dead: $(grep do_task_dead "$T/off" | head -2)"
 # the recorder does not record itself
