@@ -172,6 +172,13 @@ static int parse_args(int argc, char **argv, struct env *env)
 		fl_error("--to", "must be after --from");
 		return -1;
 	}
+	/* speedscope and pprof label their values as samples of the
+	 * recording's period: microseconds would be mislabelled */
+	if (env->ro.mode != RECFOLD_CPU && env->format != OUT_FOLDED) {
+		fl_error("--off-cpu/--wall", "only with --format folded (the "
+			 "other formats would label microseconds as samples)");
+		return -1;
+	}
 	return 0;
 }
 

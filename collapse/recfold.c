@@ -112,6 +112,7 @@ static void on_meta(struct rf *rf, const struct rec_str *k,
 	if (str_eq(k, "frequency")) {
 		x = str_u64(v);
 		in->period_ns = x ? 1e9 / (double)x : 0;
+		rf->freq = (double)x;
 	} else if (str_eq(k, "start-time")) {
 		x = str_u64(v);
 		in->start_ns = x < UINT64_MAX / 1000000000u ? x * 1000000000u : 0;
@@ -282,18 +283,6 @@ static int on_record(struct rf *rf, const struct rec_record *rec,
 		if (id < 0)
 			return (int)id;
 		return umap_put(&rf->thread, rec->u.thread.tid, (uint32_t)id);
-	case REC_META:
-		if (rec->u.meta.key.len == 9 &&
-		    !memcmp(rec->u.meta.key.s, "frequency", 9)) {
-			char buf[32];
-			size_t l = rec->u.meta.value.len < 31 ?
-					   rec->u.meta.value.len : 31;
-
-			memcpy(buf, rec->u.meta.value.s, l);
-			buf[l] = 0;
-			rf->freq = atof(buf);
-		}
-		return 0;
 	case REC_LOST:
 		rf->lost_sum += rec->u.lost.count;
 		return 0;
@@ -434,7 +423,7 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 		size_t klen, len;
 		const char *k = intern_get(rf->keys, (uint32_t)i, &klen);
 		uint32_t ids[2];
-		int64_t group;
+		int64_t group = 0;
 		int err, off = 0;
 		double w = rf->weights[i];
 

@@ -4,11 +4,11 @@
 # PREFIX=...` installs the binary and the page.
 man=flamer.1
 [ -f "$man" ] || fail "no flamer.1"
-for cmd in record collapse svg diff; do
+for cmd in record collapse svg diff dump top; do
 	grep -q "^\\.SS .*flamer $cmd\\b\\|^\\.SS .*flamer svg, flamer diff" "$man" || fail "flamer.1 has no section for $cmd"
 done
 # every long option of every --help is in the page (roff escapes "-" as "\-")
-for cmd in record collapse svg; do
+for cmd in record collapse svg dump top; do
 	"$FLAMER" $cmd --help | grep -oE '(^|[ ,])--[a-z][a-z-]*' | sed 's/^[ ,]//' | sort -u >"$T/opts.$cmd"
 	[ -s "$T/opts.$cmd" ] || fail "no options in flamer $cmd --help"
 	while read -r opt; do
