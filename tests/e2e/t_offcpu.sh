@@ -76,7 +76,7 @@ expect_exit 2 "$FLAMER" collapse --off-cpu --wall "$T/o.data"
 printf 'a;b 1\n' >"$T/x.folded"
 expect_exit 1 "$FLAMER" collapse --off-cpu "$T/x.folded"
 expect_grep 'only apply to flamer recordings' "$T/stderr"
-"$FLAMER" record -o "$T/plain.data" -- "$SAMPLES/waiter-nofp" -d 0.3 >/dev/null 2>&1 || fail "plain record"
+"$FLAMER" record -o "$T/plain.data" -- "$SAMPLES/waiter-nofp" -d 0.3 -s >/dev/null 2>&1 || fail "plain record"
 "$FLAMER" collapse --off-cpu "$T/plain.data" >/dev/null 2>"$T/p.err"
 expect_grep 'no off-CPU intervals: recorded without --off-cpu' "$T/p.err"
 
