@@ -71,7 +71,8 @@ static int build(Dwfl_Module *mod, struct modsyms *t)
 			(bind_rank(sym.st_info) << 28) | ((uint32_t)i & 0x0fffffff)
 		};
 	}
-	qsort(t->e, t->n, sizeof *t->e, ent_cmp);
+	if (t->n) /* t->e is NULL for a module without symbols */
+		qsort(t->e, t->n, sizeof *t->e, ent_cmp);
 	return 0;
 }
 
