@@ -543,9 +543,66 @@ out:
 
 /* ---- open ----------------------------------------------------------- */
 
+/* The pid the process knows itself by: the last NSpid entry of its
+ * status (its pid in its own pid namespace), or pid when unreadable. */
+static pid_t own_pid(pid_t pid)
+{
+	char path[64], line[256];
+	long v = pid;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return pid;
+	while (fgets(line, sizeof line, f)) {
+		char *p = line + 6, *end;
+
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (;;) { /* the last of the numbers */
+			long n = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (n > 0 && n <= 0x7fffffff)
+				v = n;
+			p = end;
+		}
+		break;
+	}
+	fclose(f);
+	return (pid_t)v;
+}
+
+/* Whether pid sees another /tmp than flamer: another mount namespace or
+ * another root directory. */
+static bool other_view(pid_t pid)
+{
+	char path[64], root[8];
+	struct stat a, b;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+	if (stat(path, &a) == 0 && stat("/proc/self/ns/mnt", &b) == 0 &&
+	    (a.st_ino != b.st_ino || a.st_dev != b.st_dev))
+		return true;
+	snprintf(path, sizeof path, "/proc/%d/root", (int)pid);
+	n = readlink(path, root, sizeof root);
+	return n > 0 && !(n == 1 && root[0] == '/');
+}
+
 void perfmap_path(pid_t pid, char *buf, size_t len)
 {
-	snprintf(buf, len, "/tmp/perf-%d.map", (int)pid);
+	pid_t own = own_pid(pid);
+
+	/* a JIT in a container writes /tmp/perf-<its own pid>.map in its
+	 * own /tmp: reached through its root, as perf does */
+	if (own != pid || other_view(pid))
+		snprintf(buf, len, "/proc/%d/root/tmp/perf-%d.map", (int)pid,
+			 (int)own);
+	else
+		snprintf(buf, len, "/tmp/perf-%d.map", (int)pid);
 }
 
 static int check_trusted(int fd, uid_t target_uid, const char **why)

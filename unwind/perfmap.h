@@ -63,7 +63,10 @@ int perfmap_open(pid_t pid, uid_t target_uid, struct perfmap **out);
 int perfmap_open_why(pid_t pid, uid_t target_uid, struct perfmap **out,
 		     const char **why);
 
-/* perfmap_path - writes "/tmp/perf-PID.map" into buf (len bytes). */
+/* perfmap_path - writes "/tmp/perf-PID.map" into buf (len bytes); for a
+ * process in another pid or mount namespace (a container) or chroot,
+ * "/proc/PID/root/tmp/perf-NSPID.map" with the pid it knows itself by.
+ * 64 bytes are enough. */
 void perfmap_path(pid_t pid, char *buf, size_t len);
 
 /* perfmap_refresh - read the lines appended to the file since the last call
