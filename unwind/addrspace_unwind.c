@@ -325,6 +325,22 @@ static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
 	return 1;
 }
 
+/* dwfl_getmodules callback: the first module with an ELF (a vDSO or a
+ * deleted file may not be readable). */
+static int first_elf_cb(Dwfl_Module *mod, void **user, const char *name,
+			Dwarf_Addr start, void *arg)
+{
+	Elf **out = arg;
+	GElf_Addr bias;
+	const char *sp = name ? strrchr(name, ' ') : NULL;
+
+	if (name && (!strncmp(name, "[vdso", 5) ||
+		     (sp && !strcmp(sp, " (deleted)"))))
+		return DWARF_CB_OK;
+	*out = dwfl_module_getelf(mod, &bias);
+	return *out ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
 /* The libdwfl part of a walk.  Returns dwfl_getthread_frames's result,
  * 1 when a read failed (or libdwfl could not attach), or -errno. */
 static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
@@ -333,8 +349,15 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 	int rc;
 
 	if (!as->attached) {
-		if (!dwfl_attach_state(as->dwfl, NULL, as->pid,
-				       &thread_callbacks, as))
+		Elf *elf = NULL;
+
+		/* An ELF passed explicitly makes the attached state own its
+		 * backend; with NULL it borrows the first module's, which a
+		 * rebuild that drops that module frees under it (libdwfl
+		 * then asserts 'nregs > 0' or crashes in the next walk). */
+		dwfl_getmodules(as->dwfl, first_elf_cb, &elf, 0);
+		if (!elf || !dwfl_attach_state(as->dwfl, elf, as->pid,
+					       &thread_callbacks, as))
 			return 1; /* no module with an ELF yet */
 		as->attached = 1;
 	}
