@@ -8,9 +8,15 @@ need_sample jitnear-nofp
 [ "$(id -u)" -eq 0 ] || skip "needs root (unshare --pid --mount)"
 command -v unshare >/dev/null || skip "no unshare (util-linux)"
 
+# the container gets a /tmp of its own, which hides the host's /tmp: its
+# program is copied where it stays visible inside (the tree may be under
+# /tmp; what a target cannot see is shown as [module], tested in t_mntns)
+bindir=$(mktemp -d /var/tmp/flamer-jit.XXXXXX)
+trap 'rm -rf "$bindir"; e2e_cleanup' EXIT
+cp "$SAMPLES/jitnear-nofp" "$bindir/"
 unshare --pid --fork --mount --propagation private \
 	sh -c 'mount -t tmpfs tmpfs /tmp && exec "$0" -d 8' \
-	"$SAMPLES/jitnear-nofp" >"$T/ns.out" 2>&1 &
+	"$bindir/jitnear-nofp" >"$T/ns.out" 2>&1 &
 UPID=$!
 E2E_PIDS="$E2E_PIDS $UPID"
 TPID=
@@ -22,7 +28,7 @@ done
 [ -n "$TPID" ] && [ -s "/proc/$TPID/root/tmp/perf-1.map" ] ||
 	skip "no namespaced target with a perf map (unshare refused?): $(cat "$T/ns.out")"
 E2E_PIDS="$E2E_PIDS $TPID"
-trap 'rm -f "/tmp/perf-$TPID.map"; e2e_cleanup' EXIT
+trap 'rm -f "/tmp/perf-$TPID.map"; rm -rf "$bindir"; e2e_cleanup' EXIT
 sed 's/jit_hot_loop/host_decoy/' "/proc/$TPID/root/tmp/perf-1.map" >"/tmp/perf-$TPID.map"
 
 record "$T/pid.data" -p "$TPID" -d 2
