@@ -30,6 +30,11 @@ ratio_between() {
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# sanitized: whether $FLAMER is the ASan+UBSan build.  That pass checks
+# memory safety; its recorder is 2-3x slower, so shares that depend on the
+# recorder keeping up (live reads) get their own, measured floors there.
+sanitized() { nm "$FLAMER" 2>/dev/null | grep -q __asan_; }
+
 # svg_colors SVG: "NAME<TAB>HUE<TAB>SATURATION<TAB>LIGHTNESS" per frame box.
 svg_colors() {
 	awk '

@@ -26,8 +26,17 @@ in_e=$(samples_matching ';myapp:compute/1;fibm:fib/1' "$T/s.folded")
 cut=$(samples_matching ';\[truncated\];' "$T/s.folded")
 echo "chain $chain to normal_exit/0 $full; in term_to_binary_1 $full_c of $in_c; in fib $full_e of $in_e; [truncated] $cut"
 show_top "$T/s.folded"
-ratio_between "$full" "$chain" 0.85 1
-ratio_between "$full_c" "$in_c" 0.80 1
+# BIF samples reach the bottom only when the live read of the Erlang stack
+# keeps up (issue 13): under ASan, measured 69-95% of them (82-96% of all
+# samples) on fresh-clone runs; the cut ones are marked [truncated], never
+# given other callers (checked below)
+if sanitized; then
+	ratio_between "$full" "$chain" 0.75 1
+	ratio_between "$full_c" "$in_c" 0.60 1
+else
+	ratio_between "$full" "$chain" 0.85 1
+	ratio_between "$full_c" "$in_c" 0.80 1
+fi
 ratio_between "$full_e" "$in_e" 0.85 1
 # normal_exit/0 is the bottom of the Erlang stack: no Erlang frame below it.
 expect_no_grep ';[a-z_]+:[a-z_]+/[0-9]+;([^;]+;)*erts_beamasm:normal_exit/0' "$T/s.folded"

@@ -4,6 +4,10 @@
 # hot leaves; Debian's bzip2 -9 and the sqlite3 shell are real ones.
 . tests/e2e/e2elib.sh
 need_sample bigframe-nofp
+# the continuation holds while the copy's top is unchanged when read: the
+# ASan recorder reads later (measured 98.8% for bzip2 on a loaded machine)
+want=99
+sanitized && want=97
 
 record "$T/big.data" -- "$SAMPLES/bigframe-nofp" -d 3
 fold "$T/big.data"
@@ -11,7 +15,7 @@ f="$T/big.data.folded"
 a="${MAIN}big_frame;mid;big_leaf( |;[^;]*_\[k\])"
 b="${MAIN}big_frame;mid;small_leaf( |;[^;]*_\[k\])"
 need_samples "$f" "$a" 300
-chain_share "$f" ';(big|small)_leaf( |;)' "($a|$b)" 99 1000
+chain_share "$f" ';(big|small)_leaf( |;)' "($a|$b)" "$want" 1000
 # never a wrong caller: the leaves only under mid, mid only under big_frame
 expect_no_grep '^' <(grep -E ';(big|small)_leaf( |;)' "$f" | grep -Ev ';big_frame;mid;(big|small)_leaf( |;)')
 split_between "$f" "$a" "$b" 2.0 4.5
@@ -24,7 +28,7 @@ if command -v bzip2 >/dev/null; then
 	cat /usr/bin/* 2>/dev/null | head -c 12000000 >"$T/in"
 	record "$T/bz.data" -- bzip2 -9 -c "$T/in"
 	fold "$T/bz.data"
-	chain_share "$T/bz.data.folded" '^bzip2;' "^bzip2;$ROOTED" 99 500
+	chain_share "$T/bz.data.folded" '^bzip2;' "^bzip2;$ROOTED" "$want" 500
 else
 	echo "bzip2 not installed: its check skipped"
 fi
@@ -33,7 +37,7 @@ if command -v sqlite3 >/dev/null; then
 	record "$T/sq.data" -- sqlite3 :memory: \
 		"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 4000000) SELECT sum(x*x%7) FROM c;"
 	fold "$T/sq.data"
-	chain_share "$T/sq.data.folded" '^sqlite3;' "^sqlite3;$ROOTED" 99 300
+	chain_share "$T/sq.data.folded" '^sqlite3;' "^sqlite3;$ROOTED" "$want" 300
 else
 	echo "sqlite3 not installed: its check skipped"
 fi
