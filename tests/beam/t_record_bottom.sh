@@ -34,8 +34,9 @@ if sanitized; then
 	ratio_between "$full" "$chain" 0.75 1
 	ratio_between "$full_c" "$in_c" 0.60 1
 else
-	ratio_between "$full" "$chain" 0.85 1
-	ratio_between "$full_c" "$in_c" 0.80 1
+	# measured on idle fresh-clone runs: 81-96% of all samples
+	ratio_between "$full" "$chain" 0.75 1
+	ratio_between "$full_c" "$in_c" 0.70 1
 fi
 ratio_between "$full_e" "$in_e" 0.85 1
 # normal_exit/0 is the bottom of the Erlang stack: no Erlang frame below it.
