@@ -360,6 +360,21 @@ static void note_kernel_refused(struct session *s)
 			"user stacks only");
 }
 
+/* Once the events are open: the kernel-stack note, the off-CPU check,
+ * then sampling starts.  0 or negative (reported). */
+static int start_events(struct session *s)
+{
+	int err;
+
+	note_kernel_refused(s);
+	err = offcpu_check(s);
+	if (!err)
+		err = events_enable(s->ev);
+	if (!err && s->offev)
+		err = events_enable(s->offev);
+	return err;
+}
+
 int session_attach(struct session *s, pid_t pid)
 {
 	int err;
@@ -396,13 +411,7 @@ int session_attach(struct session *s, pid_t pid)
 			 flamer_strerror(err));
 		return err;
 	}
-	note_kernel_refused(s);
-	err = offcpu_check(s);
-	if (!err)
-		err = events_enable(s->ev);
-	if (!err && s->offev)
-		err = events_enable(s->offev);
-	return err;
+	return start_events(s);
 }
 
 int session_all(struct session *s)
@@ -424,13 +433,7 @@ int session_all(struct session *s)
 			 flamer_strerror(err));
 		return err;
 	}
-	note_kernel_refused(s);
-	err = offcpu_check(s);
-	if (!err)
-		err = events_enable(s->ev);
-	if (!err && s->offev)
-		err = events_enable(s->offev);
-	return err;
+	return start_events(s);
 }
 
 /* argv[0] as execvp would find it, or NULL. */
