@@ -410,6 +410,20 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 			w.resumed = 1;
 			as->fp_regs_only = 1;
 			rc = cfi_walk(as, &s2, snap->regs[7], &w);
+			if (w.stale && !w.retried) {
+				/* the native code is in a file mapped since
+				 * the module list was built (libc, when the
+				 * sample's own pc is JIT code and nothing
+				 * rebuilt the list since exec): rebuild and
+				 * resume again from the same frame */
+				w.stale = 0;
+				w.retried = 1;
+				w.resumed = 1;
+				rc = addrspace_build_dwfl(as);
+				if (rc == 0)
+					rc = cfi_walk(as, &s2, snap->regs[7],
+						      &w);
+			}
 			as->fp_regs_only = 0;
 			continue;
 		}
