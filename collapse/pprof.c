@@ -1,6 +1,6 @@
 #include "pprof.h"
 #include "../common/intern.h"
-#include "pprof/profile.pb-c.h"
+#include "profile.pb-c.h" /* generated at build time (Makefile) */
 
 #include <errno.h>
 #include <math.h>

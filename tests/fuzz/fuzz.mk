@@ -12,10 +12,11 @@ FLIBS := $(shell pkg-config --libs libzstd zlib libprotobuf-c) -lm -lpthread
 
 # The parsers and what they need: of profiler/ only the record decoder,
 # no libdw.
-LIB_SRCS := $(wildcard common/*.c recording/*.c collapse/*.c collapse/pprof/*.c render/*.c) \
+LIB_SRCS := $(wildcard common/*.c recording/*.c collapse/*.c render/*.c) \
 	    profiler/decode.c \
 	    unwind/perfmap.c unwind/kallsyms.c
-LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/lib/%.o)
+PB_DIR := $(FUZZ_BUILD)/gen/pprof
+LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/lib/%.o) $(PB_DIR)/profile.pb-c.o
 TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 all: $(TARGETS:%=$(FUZZ_BUILD)/%)
@@ -23,6 +24,17 @@ all: $(TARGETS:%=$(FUZZ_BUILD)/%)
 $(FUZZ_BUILD)/lib/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FCFLAGS) $(SANS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+# the pprof schema's code, generated as the main Makefile does
+$(PB_DIR)/profile.pb-c.c $(PB_DIR)/profile.pb-c.h &: collapse/pprof/profile.proto
+	@mkdir -p $(PB_DIR)
+	protoc-c --c_out=$(PB_DIR) -Icollapse/pprof $<
+
+$(PB_DIR)/profile.pb-c.o: $(PB_DIR)/profile.pb-c.c
+	$(FUZZ_CC) $(FCFLAGS) $(SANS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/lib/collapse/pprof.o: FCFLAGS += -I$(PB_DIR)
+$(FUZZ_BUILD)/lib/collapse/pprof.o: $(PB_DIR)/profile.pb-c.h
 
 $(FUZZ_BUILD)/libparsers.a: $(LIB_OBJS)
 	rm -f $@

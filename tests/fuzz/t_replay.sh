@@ -11,7 +11,7 @@ if nm "$BUILD/common/error.o" 2>/dev/null | grep -q __asan; then
 	sanitized=1
 fi
 objs=$(ls "$BUILD"/common/*.o "$BUILD"/recording/*.o "$BUILD"/collapse/*.o \
-	"$BUILD"/collapse/pprof/*.o "$BUILD"/render/*.o "$BUILD"/profiler/decode.o \
+	"$BUILD"/gen/pprof/*.o "$BUILD"/render/*.o "$BUILD"/profiler/decode.o \
 	"$BUILD"/unwind/perfmap.o "$BUILD"/unwind/kallsyms.o 2>/dev/null)
 [ -n "$objs" ] || skip "no module objects in $BUILD (run make first)"
 ar rcs "$T/libparsers.a" $objs || fail "ar"
