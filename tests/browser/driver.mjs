@@ -9,62 +9,23 @@
 // child).  SEARCHn/EXPECTn: a regex and the "Matched: N%" text it must give.
 // XSS_SVG: a graph holding a frame named EVIL_NAME.  Prints "ok" and exits 0
 // when every check passes; prints the failed check and exits 1 otherwise.
-import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
+import { launch, sleep } from "./cdp.mjs";
 
 const [chromium, profile, mainSvg, xssSvg, evilName, zoomName,
 	search1, expect1, search2, expect2] = process.argv.slice(2);
 
+let b = null;
 function fail(msg) {
 	console.error("FAIL: " + msg);
+	if (b) b.close();
 	process.exit(1);
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const proc = spawn(chromium, [
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	"--no-first-run", "--disable-background-networking",
-	"--disable-component-update", "--disable-sync",
-	"--user-data-dir=" + profile, "--remote-debugging-port=0",
-	"--window-size=1400,1000", "about:blank",
-], { stdio: ["ignore", "ignore", "pipe"] });
-const killer = setTimeout(() => { proc.kill("SIGKILL"); fail("timeout"); }, 90000);
-
-const wsBrowser = await new Promise((resolve, reject) => {
-	let err = "";
-	proc.stderr.on("data", (d) => {
-		err += d;
-		const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
-		if (m) resolve(m[1]);
-	});
-	proc.on("exit", () => reject(new Error("chromium exited: " + err.slice(-500))));
-});
-const port = new URL(wsBrowser).port;
-let pageWs = null;
-for (let i = 0; i < 50 && !pageWs; i++) {
-	const list = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-	const page = list.find((t) => t.type === "page");
-	if (page) pageWs = page.webSocketDebuggerUrl;
-	else await sleep(100);
-}
-if (!pageWs) fail("no page target");
-
-const ws = new WebSocket(pageWs);
-await new Promise((r) => ws.addEventListener("open", r));
-let nextId = 1;
-const pending = new Map();
-const listeners = [];
+b = await launch(chromium, profile, fail);
+const send = b.send, evaluate = b.evaluate;
 const dialogs = [];
 let promptAnswer = null;
-ws.addEventListener("message", (ev) => {
-	const msg = JSON.parse(ev.data);
-	if (msg.id && pending.has(msg.id)) {
-		const { resolve, reject } = pending.get(msg.id);
-		pending.delete(msg.id);
-		if (msg.error) reject(new Error(JSON.stringify(msg.error)));
-		else resolve(msg.result);
-		return;
-	}
+b.on((msg) => {
 	if (msg.method === "Page.javascriptDialogOpening") {
 		dialogs.push(msg.params);
 		send("Page.handleJavaScriptDialog", {
@@ -72,27 +33,16 @@ ws.addEventListener("message", (ev) => {
 			promptText: promptAnswer || "",
 		});
 	}
-	for (const l of listeners) l(msg);
 });
-function send(method, params = {}) {
-	const id = nextId++;
-	ws.send(JSON.stringify({ id, method, params }));
-	return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-}
-async function evaluate(expr) {
-	const r = await send("Runtime.evaluate", { expression: expr, returnByValue: true });
-	if (r.exceptionDetails) fail("exception in " + expr + ": " + JSON.stringify(r.exceptionDetails));
-	return r.result.value;
-}
 async function navigate(url) {
 	const loaded = new Promise((resolve) => {
 		const l = (m) => {
 			if (m.method === "Page.loadEventFired") {
-				listeners.splice(listeners.indexOf(l), 1);
+				b.off(l);
 				resolve();
 			}
 		};
-		listeners.push(l);
+		b.on(l);
 	});
 	await send("Page.navigate", { url });
 	await loaded;
@@ -202,8 +152,6 @@ if (imgs !== 0) fail("markup from a name became elements");
 const shown = await evaluate(`document.getElementById("details").textContent`);
 if (!shown.includes(evilName)) fail("evil name not shown as text: " + shown);
 
-clearTimeout(killer);
-ws.close();
-proc.kill("SIGTERM");
+b.close();
 console.log("ok");
 process.exit(0);

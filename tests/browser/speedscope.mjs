@@ -8,71 +8,23 @@
 //
 // BASE_URL serves speedscope's release folder at /release/ and the JSON at
 // JSON_PATH.  Prints "ok" and exits 0, or the failed check and exits 1.
-import { spawn } from "node:child_process";
+import { launch, sleep } from "./cdp.mjs";
 
 const [chromium, profile, base, jsonPath, name, thread] = process.argv.slice(2);
 
-let proc = null;
+let b = null;
 function fail(msg) {
 	console.error("FAIL: " + msg);
-	if (proc) proc.kill("SIGKILL");
+	if (b) b.close();
 	process.exit(1);
 }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-proc = spawn(chromium, [
-	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	"--no-first-run", "--disable-background-networking",
-	"--disable-component-update", "--disable-sync",
-	"--user-data-dir=" + profile, "--remote-debugging-port=0",
-	"--window-size=1400,1000", "about:blank",
-], { stdio: ["ignore", "ignore", "pipe"] });
-const killer = setTimeout(() => { proc.kill("SIGKILL"); fail("timeout"); }, 90000);
-
-const wsBrowser = await new Promise((resolve, reject) => {
-	let err = "";
-	proc.stderr.on("data", (d) => {
-		err += d;
-		const m = /DevTools listening on (ws:\/\/\S+)/.exec(err);
-		if (m) resolve(m[1]);
-	});
-	proc.on("exit", () => reject(new Error("chromium exited: " + err.slice(-500))));
-});
-const port = new URL(wsBrowser).port;
-let pageWs = null;
-for (let i = 0; i < 50 && !pageWs; i++) {
-	const list = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-	const page = list.find((t) => t.type === "page");
-	if (page) pageWs = page.webSocketDebuggerUrl;
-	else await sleep(100);
-}
-if (!pageWs) fail("no page target");
-const ws = new WebSocket(pageWs);
-await new Promise((r) => ws.addEventListener("open", r));
-let nextId = 1;
-const pending = new Map();
+b = await launch(chromium, profile, fail);
 const consoleErrors = [];
-ws.addEventListener("message", (ev) => {
-	const msg = JSON.parse(ev.data);
-	if (msg.id && pending.has(msg.id)) {
-		const { resolve, reject } = pending.get(msg.id);
-		pending.delete(msg.id);
-		if (msg.error) reject(new Error(JSON.stringify(msg.error)));
-		else resolve(msg.result);
-	} else if (msg.method === "Runtime.exceptionThrown") {
+b.on((msg) => {
+	if (msg.method === "Runtime.exceptionThrown")
 		consoleErrors.push(JSON.stringify(msg.params.exceptionDetails).slice(0, 300));
-	}
 });
-function send(method, params = {}) {
-	const id = nextId++;
-	ws.send(JSON.stringify({ id, method, params }));
-	return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-}
-async function evaluate(expr) {
-	const r = await send("Runtime.evaluate", { expression: expr, returnByValue: true });
-	if (r.exceptionDetails) fail("exception in " + expr + ": " + JSON.stringify(r.exceptionDetails));
-	return r.result.value;
-}
+const send = b.send, evaluate = b.evaluate;
 await send("Page.enable");
 await send("Runtime.enable");
 await send("Page.navigate", { url: `${base}/release/index.html#profileURL=${encodeURIComponent(base + jsonPath)}` });
@@ -97,7 +49,5 @@ const canvases = await evaluate("document.querySelectorAll('canvas').length");
 if (!(canvases > 0)) fail("no canvas drawn");
 if (consoleErrors.length) fail("exceptions: " + consoleErrors.join("; "));
 console.log("ok: " + title);
-clearTimeout(killer);
-ws.close();
-proc.kill("SIGKILL");
+b.close();
 process.exit(0);
