@@ -15,7 +15,9 @@ f="$T/big.data.folded"
 a="${MAIN}big_frame;mid;big_leaf( |;[^;]*_\[k\])"
 b="${MAIN}big_frame;mid;small_leaf( |;[^;]*_\[k\])"
 need_samples "$f" "$a" 300
-chain_share "$f" ';(big|small)_leaf( |;)' "($a|$b)" "$want" 1000
+# 3 s at 999 Hz is ~3000 samples idle; 982 were seen while four other
+# jobs loaded the 2 CPUs: 500 still makes 99% mean at most 5 misses
+chain_share "$f" ';(big|small)_leaf( |;)' "($a|$b)" "$want" 500
 # never a wrong caller: the leaves only under mid, mid only under big_frame
 expect_no_grep '^' <(grep -E ';(big|small)_leaf( |;)' "$f" | grep -Ev ';big_frame;mid;(big|small)_leaf( |;)')
 split_between "$f" "$a" "$b" 2.0 4.5
