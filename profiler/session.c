@@ -693,7 +693,8 @@ int session_run(struct session *s)
 	uint64_t last_tick = now_ns();
 	int err = 0, rc;
 
-	stop_requested = 0;
+	/* a stop asked for during set-up (Ctrl-C while attaching) stands:
+	 * the loop ends at once with what was recorded */
 	err = add_sources(s);
 	if (err)
 		return err;

@@ -37,6 +37,22 @@ check_recording() {
 	[ "$l" = "$(field end_lost "$T/dump")" ] || fail "summary says $l lost, END says $(field end_lost "$T/dump")"
 }
 
+# wait_events PID: waits (up to 60 s) until the recorder PID, or its child
+# (timeout(1) runs flamer as one), has its perf events open: a signal
+# sent before that tests start-up, not recording (under load, or under
+# ASan, attaching takes more than a second)
+wait_events() {
+	local p
+	for _ in $(seq 600); do
+		for p in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+			ls -l "/proc/$p/fd" 2>/dev/null | grep -q 'perf_event' && return 0
+		done
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	fail "the recorder $1 opened no perf event in 60 s"
+}
+
 # wait_file FILE: wait up to 5 s for FILE to be non-empty
 wait_file() {
 	for _ in $(seq 50); do [ -s "$1" ] && return 0; sleep 0.1; done

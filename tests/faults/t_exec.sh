@@ -31,8 +31,10 @@ check_recording "$T/l.data" "$T/stderr"
 expect_exit 0 "$FLAMER" collapse "$T/l.data"
 check_exec "$T/stdout" launched
 
-# attached: the recording goes on after the exec until sleep exits
-"$wl" -d 3 -x &
+# attached: the recording goes on after the exec until sleep exits (the
+# exec comes after 3 s: an ASan recorder on a loaded machine took more
+# than 1.3 s to attach)
+"$wl" -d 6 -x &
 victim=$!
 sleep 0.2
 expect_exit 0 timeout 30 "$FLAMER" record -F 4999 -p $victim -o "$T/p.data"

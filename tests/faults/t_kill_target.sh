@@ -14,6 +14,7 @@ for sig in KILL SEGV; do
 	sleep 0.3
 	timeout 20 "$FLAMER" record -F 499 -p $victim -d 15 -o "$T/p.data" 2>"$T/p.err" &
 	rec=$!
+	wait_events $rec
 	sleep 1
 	kill -$sig $victim
 	wait $rec
@@ -31,6 +32,7 @@ for sig in KILL SEGV; do
 	timeout 20 "$FLAMER" record -F 499 -o "$T/l.data" -- "$wl" -d 30 -p "$T/pid" 2>"$T/l.err" &
 	rec=$!
 	wait_file "$T/pid"
+	wait_events $rec
 	sleep 1
 	kill -$sig "$(cat "$T/pid")"
 	wait $rec

@@ -14,6 +14,7 @@ for sig in INT TERM; do
 	# attached: stops, the target keeps running
 	timeout 20 "$FLAMER" record -F 499 -p $victim -o "$T/p.data" 2>"$T/p.err" &
 	rec=$!
+	wait_events $rec
 	sleep 1
 	kill -$sig $rec
 	wait $rec
@@ -31,6 +32,7 @@ for sig in INT TERM; do
 	timeout 20 "$FLAMER" record -F 499 -o "$T/l.data" -- "$wl" -d 60 -p "$T/pid" 2>"$T/l.err" &
 	rec=$!
 	wait_file "$T/pid"
+	wait_events $rec
 	sleep 1
 	kill -$sig $rec
 	wait $rec
@@ -46,7 +48,7 @@ done
 # (no timeout(1) here: the signal must reach flamer itself)
 "$FLAMER" record -F 499 -p $victim -d 2 -o "$T/s.data" 2>"$T/s.err" &
 rec=$!
-sleep 0.5
+wait_events $rec
 kill -PIPE $rec
 sleep 0.2
 kill -0 $rec 2>/dev/null || fail "SIGPIPE killed the recorder"
