@@ -52,6 +52,13 @@ static const char usage[] =
 	"  --tid           root frame \"procname-PID/TID\", then the thread name\n"
 	"                  (recordings; perf input: as stackcollapse-perf.pl)\n"
 	"  --no-kernel     drop kernel frames\n"
+	"  --native-all    recordings: keep every native frame of Python\n"
+	"                  stacks; by default the interpreter's call plumbing\n"
+	"                  between Python frames (call_function,\n"
+	"                  _PyEval_Vector, PyObject_Vectorcall, ...) is left\n"
+	"                  out, so stacks read the same on every version\n"
+	"  --python-only   recordings: Python stacks keep only Python, kernel\n"
+	"                  and [truncated]/[invalid] frames\n"
 	"  --off-cpu       recordings made with --off-cpu: only the off-CPU\n"
 	"                  intervals, weighted in microseconds, each stack\n"
 	"                  ending in an [off-cpu] frame\n"
@@ -80,6 +87,8 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "pid", no_argument, NULL, 'P' },
 		{ "tid", no_argument, NULL, 'T' },
 		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "native-all", no_argument, NULL, 'N' },
+		{ "python-only", no_argument, NULL, 'Y' },
 		{ "off-cpu", no_argument, NULL, 'O' },
 		{ "wall", no_argument, NULL, 'W' },
 		{ "from", required_argument, NULL, 'f' },
@@ -117,6 +126,18 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'P': env->ro.pid = 1; break;
 		case 'T': env->ro.tid = 1; break;
 		case 'K': env->ro.no_kernel = 1; break;
+		case 'N':
+		case 'Y': {
+			enum recfold_frames fr = c == 'N' ? RECFOLD_NATIVE_ALL
+							  : RECFOLD_PYTHON_ONLY;
+
+			if (env->ro.frames && env->ro.frames != fr) {
+				fl_error("--native-all/--python-only", "choose one");
+				return -1;
+			}
+			env->ro.frames = fr;
+			break;
+		}
 		case 'O':
 		case 'W': {
 			enum recfold_mode m = c == 'O' ? RECFOLD_OFFCPU : RECFOLD_WALL;

@@ -1,4 +1,5 @@
 #include "recfold.h"
+#include "plumbing.h"
 #include "../common/vec.h"
 #include "../common/error.h"
 #include "../common/intern.h"
@@ -64,6 +65,7 @@ static int64_t umap_get(const struct umap *m, uint32_t key)
 struct frame {
 	uint32_t name; /* id in names */
 	uint8_t kind;
+	uint8_t plumb; /* enum plumb */
 };
 
 struct rf {
@@ -78,6 +80,7 @@ struct rf {
 	double *weights;
 	size_t wcap;
 	uint32_t *kbuf;
+	uint8_t *drop;          /* per frame of the sample being folded */
 	char *text;
 	size_t tcap;
 	uint64_t lost_sum, lost_end;
@@ -192,6 +195,8 @@ static int on_frame(struct rf *rf, const struct rec_record *rec)
 		return -ENOMEM;
 	rf->frames[rf->nframes].name = (uint32_t)id;
 	rf->frames[rf->nframes].kind = (uint8_t)rec->u.frame.kind;
+	rf->frames[rf->nframes].plumb =
+		(uint8_t)plumb_class(nm->s, nm->len, rec->u.frame.kind);
 	rf->nframes++;
 	return 0;
 }
@@ -199,6 +204,38 @@ static int on_frame(struct rf *rf, const struct rec_record *rec)
 /* The leaf-most frame id of an off-CPU stack (no recording has 2^32-1
  * frames: REC_MAX_FRAMES bounds a sample, the reader bounds frame ids). */
 #define OFFCPU_MARK UINT32_MAX
+
+/* Marks in rf->drop[0..s->n) the frames --native-all would keep and the
+ * default (or --python-only) leaves out.  Leaf first: a bridge frame is
+ * left out when the next frame kept towards the leaf is a Python frame. */
+static void mark_dropped(struct rf *rf, const struct rec_sample *s)
+{
+	enum recfold_frames mode = rf->o->frames;
+	int has_py = 0, fold, into_py = 0;
+
+	memset(rf->drop, 0, s->n);
+	for (uint32_t i = 0; i < s->n && !has_py; i++)
+		has_py = rf->frames[s->frames[i]].kind == FK_PYTHON;
+	if (!has_py || mode == RECFOLD_NATIVE_ALL)
+		return;
+	fold = !(s->flags & (REC_SF_PY_AMBIGUOUS | REC_SF_PY_INVALID));
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct frame *fr = &rf->frames[s->frames[i]];
+
+		if (mode == RECFOLD_PYTHON_ONLY &&
+		    fr->kind != FK_PYTHON && fr->kind != FK_KERNEL &&
+		    fr->kind != FK_TRUNCATED && fr->kind != FK_INVALID) {
+			rf->drop[i] = 1;
+			continue;
+		}
+		if (fold && (fr->plumb == PLUMB_CALL ||
+			     (fr->plumb == PLUMB_BRIDGE && into_py))) {
+			rf->drop[i] = 1;
+			continue;
+		}
+		into_py = fr->kind == FK_PYTHON;
+	}
+}
 
 static int on_sample(struct rf *rf, const struct rec_sample *s,
 		     struct recfold_stats *st)
@@ -220,7 +257,10 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	}
 	rf->kbuf[0] = s->pid;
 	rf->kbuf[1] = s->tid;
+	mark_dropped(rf, s);
 	for (uint32_t i = s->n; i-- > 0;) {
+		if (rf->drop[i])
+			continue;
 		if (rf->o->no_kernel &&
 		    rf->frames[s->frames[i]].kind == FK_KERNEL)
 			continue;
@@ -465,6 +505,7 @@ static void rf_free(struct rf *rf)
 	free(rf->weights);
 	free(rf->tl);
 	free(rf->kbuf);
+	free(rf->drop);
 	free(rf->text);
 }
 
@@ -479,9 +520,10 @@ int recfold_run(struct recreader *r, struct fold *f,
 	rf.names = intern_new();
 	rf.keys = intern_new();
 	rf.kbuf = malloc((REC_MAX_FRAMES + 3) * sizeof *rf.kbuf);
+	rf.drop = malloc(REC_MAX_FRAMES);
 	rf.from_ns = o->has_from ? (int64_t)llround(o->from * 1e9) : 0;
 	rf.to_ns = o->has_to ? (int64_t)llround(o->to * 1e9) : -1;
-	if (!rf.names || !rf.keys || !rf.kbuf ||
+	if (!rf.names || !rf.keys || !rf.kbuf || !rf.drop ||
 	    vec_reserve((void **)&rf.text, &rf.tcap, 4096, 1)) {
 		err = -ENOMEM;
 		goto out;

@@ -26,9 +26,18 @@
  * period (1e6 / the recording's frequency). */
 enum recfold_mode { RECFOLD_CPU, RECFOLD_OFFCPU, RECFOLD_WALL };
 
+/* Which frames of a sample with Python frames are kept.  FOLD (default):
+ * the interpreter's call plumbing (collapse/plumbing.h) is left out of
+ * merged samples (not of those flagged ambiguous or [invalid], whose
+ * native frames are the evidence); NATIVE_ALL: every recorded frame;
+ * PYTHON_ONLY: Python, kernel, [truncated] and [invalid] frames only.
+ * Samples without Python frames always keep every frame. */
+enum recfold_frames { RECFOLD_FOLD, RECFOLD_NATIVE_ALL, RECFOLD_PYTHON_ONLY };
+
 struct recfold_opts {
 	int pid, tid, no_kernel;
 	enum recfold_mode mode;
+	enum recfold_frames frames;
 	int has_from, has_to;
 	double from, to; /* seconds since the start: from <= t < to */
 	/* Optional: called with every record before it is folded (for

@@ -137,6 +137,90 @@ static void test_roots_and_kinds(void)
 	free(got);
 }
 
+/* The interpreter's plumbing (collapse/plumbing.h) folded by default, all
+ * frames with --native-all, Python (+ kernel, markers) with --python-only. */
+static void test_plumbing(void)
+{
+	static const char *const names[] = {
+		"_start", "<module> (m.py)", "call_function",
+		"function_code_fastcall", "outer (m.py)",
+		"cfunction_vectorcall_O.lto_priv.0", "zlib_compress",
+		"deflate", "sys_write", "PyIter_Next", "gen_iternext",
+		"gen (m.py)", "builtin_sum", "type_call", "object_new",
+		"__init__ (__init__)", "_PyEval_EvalFrameDefault",
+		"[truncated]", "_PyObject_VectorcallTstate", "K.__init__ (m.py)",
+	};
+	static const uint8_t kinds[] = {
+		FK_NATIVE, FK_PYTHON, FK_NATIVE, FK_NATIVE, FK_PYTHON,
+		FK_NATIVE, FK_NATIVE, FK_NATIVE, FK_KERNEL, FK_NATIVE,
+		FK_NATIVE, FK_PYTHON, FK_NATIVE, FK_NATIVE, FK_NATIVE,
+		FK_PYTHON, FK_NATIVE, FK_TRUNCATED, FK_INLINE, FK_PYTHON,
+	};
+	static const uint32_t a[] = { 7, 6, 5, 4, 3, 2, 1, 0 },
+			      b[] = { 11, 10, 9, 12, 18, 4, 1, 0 },
+			      c[] = { 14, 13, 4, 1, 0 },
+			      d[] = { 19, 15, 13, 2, 4, 1, 0 },
+			      e[] = { 4, 1, 16, 2, 0 },
+			      f[] = { 8, 4, 5, 17 },
+			      g[] = { 2, 0 };
+	static const struct { const uint32_t *ids; uint32_t n, flags, pid; } ss[] = {
+		{ a, 8, 0, 1 }, { b, 8, 0, 1 }, { c, 5, 0, 1 }, { d, 7, 0, 1 },
+		{ e, 5, REC_SF_PY_AMBIGUOUS, 1 }, { f, 4, REC_SF_TRUNCATED, 1 },
+		{ g, 2, 0, 2 },
+	};
+	char path[300];
+	struct recwriter *w;
+	struct rec_end end = { 7, 0, 2, 0 };
+	struct recfold_opts o = { 0 };
+	int fd, err;
+
+	snprintf(path, sizeof path, "%s/plumbing.data", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	w = recwriter_new(fd, &err);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	CHECK(recwriter_proc(w, 1, 0, "py", "/usr/bin/python3") == 0);
+	CHECK(recwriter_proc(w, 2, 0, "c", "/usr/bin/c") == 0);
+	for (uint32_t i = 0; i < sizeof kinds; i++)
+		CHECK(recwriter_frame(w, i, kinds[i], names[i], "") == 0);
+	for (size_t i = 0; i < sizeof ss / sizeof *ss; i++) {
+		struct rec_sample s = { i * 1000, ss[i].pid, ss[i].pid, 0,
+					ss[i].flags, 1, ss[i].n, ss[i].ids };
+
+		CHECK(recwriter_sample(w, &s) == 0);
+	}
+	CHECK(recwriter_end(w, &end) == 0);
+	CHECK(recwriter_flush(w) == 0);
+	recwriter_free(w);
+	close(fd);
+	check_fold(path, &o, 0,
+		   "c;_start;call_function 1\n"
+		   "py;[truncated];outer (m.py);sys_write_[k] 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);K.__init__ (m.py) 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);builtin_sum;gen (m.py) 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);type_call;object_new 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);zlib_compress;deflate 1\n"
+		   "py;_start;call_function;_PyEval_EvalFrameDefault;<module> (m.py);outer (m.py) 1\n");
+	o.frames = RECFOLD_NATIVE_ALL;
+	check_fold(path, &o, 0,
+		   "c;_start;call_function 1\n"
+		   "py;[truncated];cfunction_vectorcall_O.lto_priv.0;outer (m.py);sys_write_[k] 1\n"
+		   "py;_start;<module> (m.py);call_function;function_code_fastcall;outer (m.py);cfunction_vectorcall_O.lto_priv.0;zlib_compress;deflate 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);_PyObject_VectorcallTstate_[i];builtin_sum;PyIter_Next;gen_iternext;gen (m.py) 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);call_function;type_call;__init__ (__init__);K.__init__ (m.py) 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);type_call;object_new 1\n"
+		   "py;_start;call_function;_PyEval_EvalFrameDefault;<module> (m.py);outer (m.py) 1\n");
+	o.frames = RECFOLD_PYTHON_ONLY;
+	check_fold(path, &o, 0,
+		   "c;_start;call_function 1\n"
+		   "py;<module> (m.py);outer (m.py) 3\n"
+		   "py;<module> (m.py);outer (m.py);K.__init__ (m.py) 1\n"
+		   "py;<module> (m.py);outer (m.py);gen (m.py) 1\n"
+		   "py;[truncated];outer (m.py);sys_write_[k] 1\n");
+}
+
 static void test_pid_tid(void)
 {
 	const char *path = write_recording(1);
@@ -409,6 +493,7 @@ static void test_linebuf(void)
 	X(test_pid_tid)                                                     \
 	X(test_no_kernel_and_time)                                          \
 	X(test_truncated)                                                   \
+	X(test_plumbing)                                                    \
 	X(test_command)                                                     \
 	X(test_perf_chunks)                                                 \
 	X(test_perf_limits)                                                 \
