@@ -796,6 +796,7 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "python-merged", st->py_merged);
 		recwriter_count(s->w, "python-ambiguous", st->py_ambiguous);
 		recwriter_count(s->w, "python-invalid", st->py_invalid);
+		recwriter_count(s->w, "python-cut", st->py_cut);
 		recwriter_count(s->w, "duration-ns", now_ns() - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
@@ -848,6 +849,11 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)st->py_merged,
 			(unsigned long long)st->py_ambiguous,
 			(unsigned long long)st->py_invalid);
+	if (st->py_cut && !fl_quiet)
+		fprintf(stderr, "flamer: %llu Python stacks were deeper than "
+				"%d frames: the leaf-most %d are kept, then "
+				"[truncated]\n", (unsigned long long)st->py_cut,
+			STACK_MAX_PY_FRAMES, STACK_MAX_PY_FRAMES);
 	if (s->off && !fl_quiet) {
 		const struct offcpu_stats *os = offcpu_stats(s->off);
 

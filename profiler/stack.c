@@ -13,7 +13,7 @@
 
 #define MAX_USER_FRAMES 1024
 #define MAX_IDS (REC_MAX_FRAMES)
-#define MAX_PY_FRAMES 512
+#define MAX_PY_FRAMES STACK_MAX_PY_FRAMES
 /* frames.h cache keys of modules (world keys count up from 1) */
 #define STACK_MODULE_KEY (1ull << 63)
 
@@ -41,7 +41,7 @@ struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 	b->ksyms = ksyms;
 	b->ids = malloc(MAX_IDS * sizeof *b->ids);
 	b->pcs = malloc(MAX_USER_FRAMES * sizeof *b->pcs);
-	b->py = malloc((MAX_PY_FRAMES + 1) * sizeof *b->py);
+	b->py = malloc((MAX_PY_FRAMES + 2) * sizeof *b->py);
 	if (!b->ids || !b->pcs || !b->py) {
 		stacks_free(b);
 		return NULL;
@@ -233,19 +233,27 @@ static int python_frames(struct stacks *b, struct wproc *p, pid_t tid,
 {
 	struct pywalker *pw = wproc_python(p);
 	size_t npy = 0;
-	int err, invalid;
+	int err, invalid, end = PY_END_ROOT;
 
 	if (!pw)
 		return 0;
-	err = pywalker_stack(pw, tid, b->opt.lines, b->py, MAX_PY_FRAMES, &npy);
+	/* one frame more than kept: a deeper stack is cut, and marked */
+	err = pywalker_stack(pw, tid, b->opt.lines, b->py, MAX_PY_FRAMES + 1,
+			     &npy);
 	invalid = err == -FE_BAD_MEMORY;
 	if (err && !invalid)
 		return 0; /* the process is going away: keep native frames */
-	if (invalid)
+	if (npy > MAX_PY_FRAMES) {
+		npy = MAX_PY_FRAMES;
+		end = PY_END_CUT;
+	}
+	if (invalid) {
 		b->py[npy++] = (struct pyframe){ "[invalid]", 1 };
+		end = PY_END_INVALID;
+	}
 	if (npy == 0)
 		return 0;
-	return stack_python_merge(b->frames, b->py, npy, invalid,
+	return stack_python_merge(b->frames, b->py, npy, end,
 				  b->opt.python_only, b->ids, n, nkernel, flags,
 				  &b->st);
 }

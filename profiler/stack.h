@@ -35,6 +35,7 @@ struct stack_options {
 
 struct stack_stats {
 	uint64_t samples, truncated, py_merged, py_ambiguous, py_invalid;
+	uint64_t py_cut;      /* Python stacks cut at STACK_MAX_PY_FRAMES */
 	uint64_t module_hits; /* addresses named from another process's */
 };
 
@@ -60,15 +61,29 @@ const struct stack_stats *stacks_stats(const struct stacks *b);
  * clone/clone3 for the others. */
 bool stack_is_root(const char *name);
 
+/* The most Python frames a sample keeps: the leaf-most ones of a deeper
+ * stack, marked [truncated] at the cut (above CPython's default recursion
+ * limit of 1000; a walk reads one frame per call on 3.8-3.10). */
+#define STACK_MAX_PY_FRAMES 1024
+
+/* How the Python frames given to stack_python_merge end. */
+enum py_end {
+	PY_END_ROOT = 0,    /* at the thread's first Python frame */
+	PY_END_INVALID = 1, /* unreadable memory: py ends with "[invalid]" */
+	PY_END_CUT = 2,     /* more than STACK_MAX_PY_FRAMES: cut there */
+};
+
 /* The CPython merge (stack_python.c): replaces the eval-loop frames of the
  * native user frames ids[nkernel..*n) by the Python frames py[0..npy)
  * (leaf first; pyframe.entry marks the last frame of each eval call).
- * invalid: the walk hit unreadable memory (py ends with its marker).
- * Writes the result to ids (room for REC_MAX_FRAMES), updates *n, *flags
- * and st.  Pure apart from naming frames in f.  0 or negative. */
+ * end says how py ends (enum py_end); a cut stack ends in [truncated]
+ * right after its root-most Python frame, and the native frames below
+ * that frame's eval call are left out (the Python frames between them are
+ * not known).  Writes the result to ids (room for REC_MAX_FRAMES), updates
+ * *n, *flags and st.  Pure apart from naming frames in f.  0 or negative. */
 struct pyframe;
 int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
-		       int invalid, bool python_only, uint32_t *ids, size_t *n,
+		       int end, bool python_only, uint32_t *ids, size_t *n,
 		       size_t nkernel, uint32_t *flags, struct stack_stats *st);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#define MAX_PY_FRAMES 513
+#define MAX_PY_FRAMES (STACK_MAX_PY_FRAMES + 1) /* + "[invalid]" */
 
 /* Splits Python frames (leaf first) into runs, one per C-level eval call:
  * a run ends at a frame flagged entry.  seg_end[k] is one past the last
@@ -58,6 +58,15 @@ static int put_py(struct frames *f, struct pymerge *m, size_t from,
 	return 0;
 }
 
+/* Appends the [truncated] marker; on a full stack it replaces the last
+ * frame, so the cut is never lost. */
+static int put_cut(struct frames *f, struct pymerge *m)
+{
+	if (m->n == REC_MAX_FRAMES)
+		m->n--;
+	return frames_id(f, FK_TRUNCATED, "[truncated]", "", &m->out[m->n++]);
+}
+
 static void put_ids(struct pymerge *m, const uint32_t *ids, size_t from,
 		    size_t to)
 {
@@ -69,9 +78,12 @@ static void put_ids(struct pymerge *m, const uint32_t *ids, size_t from,
  * replaced, leaf first, by the Python runs, one run per eval frame.  Runs
  * left over (more runs than eval frames: the native stack was cut short,
  * so the eval frames it has are the leaf-most ones) go at the root end,
- * followed by ids[end..n) (the [truncated] marker, if any). */
+ * followed by ids[end..n) (the [truncated] marker, if any).  A cut
+ * Python stack (cut) stops after its last run: [truncated] follows, and
+ * the native frames below that eval call are left out. */
 static int merge_runs(struct frames *f, struct pymerge *m,
-		      const uint32_t *ids, size_t end, size_t n, size_t nkernel)
+		      const uint32_t *ids, size_t end, size_t n, size_t nkernel,
+		      int cut)
 {
 	size_t seg = 0, start = 0;
 	int err = 0;
@@ -83,33 +95,40 @@ static int merge_runs(struct frames *f, struct pymerge *m,
 		}
 		err = put_py(f, m, start, m->seg_end[seg], 0);
 		start = m->seg_end[seg++];
+		if (cut && seg == m->nseg)
+			return err ? err : put_cut(f, m);
 	}
 	if (!err)
 		err = put_py(f, m, start, m->npy, 0);
 	put_ids(m, ids, end, n);
+	if (!err && cut && end == n)
+		err = put_cut(f, m);
 	return err;
 }
 
 /* Python frames on top of the native ones (all of them, or none with
- * --python-only); kernel frames stay at the leaf. */
+ * --python-only), [truncated] between them when the Python stack was
+ * cut; kernel frames stay at the leaf. */
 static int stack_on_top(struct frames *f, struct pymerge *m,
 			const uint32_t *ids, size_t n, size_t nkernel,
-			int invalid, bool python_only)
+			int pyend, bool python_only)
 {
-	int err = put_py(f, m, 0, m->npy, invalid);
+	int err = put_py(f, m, 0, m->npy, pyend == PY_END_INVALID);
 
+	if (!err && pyend == PY_END_CUT)
+		err = put_cut(f, m);
 	if (!err && !python_only)
 		put_ids(m, ids, nkernel, n);
 	return err;
 }
 
 int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
-		       int invalid, bool python_only, uint32_t *ids, size_t *n,
+		       int pyend, bool python_only, uint32_t *ids, size_t *n,
 		       size_t nkernel, uint32_t *flags, struct stack_stats *st)
 {
 	static struct pymerge m; /* large; the recorder is single-threaded */
 	size_t neval = 0, end = *n;
-	int err, cut;
+	int err, cut, invalid = pyend == PY_END_INVALID, pycut = pyend == PY_END_CUT;
 
 	for (size_t i = nkernel; i < *n; i++)
 		neval += pywalker_is_eval_symbol(frames_name(f, ids[i]));
@@ -122,20 +141,25 @@ int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
 	if ((*flags & REC_SF_TRUNCATED) && *n > nkernel)
 		end = *n - 1; /* [truncated] stays at the root */
 	cut = native_cut(f, ids, end, nkernel);
+	if (pycut) {
+		*flags |= REC_SF_TRUNCATED;
+		st->py_cut++;
+	}
 	if (invalid) {
 		*flags |= REC_SF_PY_INVALID;
 		st->py_invalid++;
-		err = stack_on_top(f, &m, ids, *n, nkernel, 1, python_only);
+		err = stack_on_top(f, &m, ids, *n, nkernel, pyend, python_only);
 	} else if (python_only) {
 		st->py_merged++;
-		err = stack_on_top(f, &m, ids, *n, nkernel, 0, python_only);
-	} else if (neval == m.nseg || (cut && neval < m.nseg)) {
+		err = stack_on_top(f, &m, ids, *n, nkernel, pyend, python_only);
+	} else if (neval == m.nseg || (pycut && neval > m.nseg) ||
+		   (cut && neval < m.nseg)) {
 		st->py_merged++;
-		err = merge_runs(f, &m, ids, end, *n, nkernel);
+		err = merge_runs(f, &m, ids, end, *n, nkernel, pycut);
 	} else {
 		*flags |= REC_SF_PY_AMBIGUOUS;
 		st->py_ambiguous++;
-		err = stack_on_top(f, &m, ids, *n, nkernel, 0, python_only);
+		err = stack_on_top(f, &m, ids, *n, nkernel, pyend, python_only);
 	}
 	if (err)
 		return err;

@@ -9,6 +9,10 @@
 # the leaf's native frames above leaf.  (Before the fix 99 % of these
 # samples were ambiguous.)  3.11+ runs Python calls in one eval frame:
 # checked once too.
+# Deeper than the recorder keeps (STACK_MAX_PY_FRAMES, 1024): a recursion
+# of 1100 on 3.8 and 3.12 keeps the leaf-most 1024 Python frames and
+# marks the cut: [truncated] right under them, no <module> or main, the
+# summary counts the cut stacks.
 . tests/python/pyreclib.sh
 ran=0
 for v in 3.8.18 3.10.13 3.12.1; do
@@ -31,6 +35,28 @@ for v in 3.8.18 3.10.13 3.12.1; do
 	# eval loop; and leaf's own callees appear above it.
 	ontop=$(samples_matching ';_PyEval_EvalFrameDefault;([^;]*;)*<module> \(' "$T/$name.folded")
 	[ $((ontop * 100)) -le $((withpy * 20)) ] || fail "$name: $ontop of $withpy stacks have Python frames on top of eval frames"
+	ran=$((ran + 1))
+done
+for v in 3.8.18 3.12.1; do
+	py=/root/.pyenv/versions/$v/bin/python3
+	[ -x "$py" ] || continue
+	name=cut$v
+	py_record "$name" -- "$py" "$PYDIR/deep.py" 1.5 1100
+	expect_grep '^flamer: [0-9]+ Python stacks were deeper than 1024 frames' "$T/$name.err"
+	withpy=$(samples_matching 'leaf \([^;]*deep\.py\)' "$T/$name.folded")
+	[ "$withpy" -ge 20 ] || fail "$name: only $withpy samples in leaf"
+	# root first: the process name, [truncated], then Python frames
+	# (and the native ones between them), 1023 recurse frames and leaf
+	cut=$(awk '{ n = $NF; if ($0 !~ /leaf \([^;]*deep\.py\)/) next
+		k = split($0, f, ";"); r = 0
+		for (i = 1; i <= k; i++) r += f[i] ~ /^recurse \(/
+		if (f[2] == "[truncated]" && r == 1023 && $0 !~ /(<module>|main) \(/) s += n }
+		END { print s + 0 }' "$T/$name.folded")
+	echo "$name: $cut of $withpy leaf samples cut after 1023 recurse frames"
+	py_fraction_ok "$cut" "$withpy" 80 "$name: marked cut at 1024 Python frames"
+	# never the root of a stack that holds leaf (1103 frames deep)
+	bad=$(awk '/leaf \([^;]*deep\.py\)/ && /(<module>|main) \([^;]*deep\.py\)/ { s += $NF } END { print s + 0 }' "$T/$name.folded")
+	[ "$bad" -eq 0 ] || fail "$name: $bad leaf samples show the root beyond the limit"
 	ran=$((ran + 1))
 done
 [ "$ran" -gt 0 ] || skip "no pyenv CPython 3.8, 3.10 or 3.12 installed"

@@ -626,6 +626,31 @@ static void test_python_merge(void)
 	CHECK_STR(text, "sys_read;g (t.py);f (t.py);deflate;"
 			"_PyEval_EvalFrameDefault;PyObject_Call;"
 			"_PyEval_EvalFrameDefault;main;_start");
+	/* a cut Python stack (deeper than STACK_MAX_PY_FRAMES): g and f are
+	 * the leaf-most frames kept, f's eval frame is the last one merged,
+	 * then [truncated]; the native frames below it are left out */
+	n = 7;
+	flags = 0;
+	for (size_t i = 0; i < n; i++)
+		CHECK(frames_id(f, i ? FK_NATIVE : FK_KERNEL, native[i], "m",
+				&ids[i]) == 0);
+	CHECK(stack_python_merge(f, py, 2, PY_END_CUT, false, ids, &n, 1,
+				 &flags, &st) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;deflate;g (t.py);f (t.py);[truncated]");
+	CHECK(st.py_cut == 1 && (flags & REC_SF_TRUNCATED) &&
+	      !(flags & REC_SF_PY_AMBIGUOUS));
+	/* cut, and fewer eval frames than runs on a complete native stack:
+	 * ambiguous, [truncated] between the Python and native frames */
+	n = 3;
+	flags = 0;
+	CHECK(frames_id(f, FK_NATIVE, "main", "m", &ids[1]) == 0);
+	CHECK(frames_id(f, FK_NATIVE, "_start", "m", &ids[2]) == 0);
+	CHECK(stack_python_merge(f, py, 2, PY_END_CUT, false, ids, &n, 1,
+				 &flags, &st) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;g (t.py);f (t.py);[truncated];main;_start");
+	CHECK(st.py_cut == 2 && (flags & REC_SF_PY_AMBIGUOUS));
 	frames_free(f);
 }
 
