@@ -865,6 +865,7 @@ int session_finish(struct session *s, int run_err)
 			(double)os->total_us / 1e6,
 			(unsigned long long)os->unmatched);
 	}
+	world_warn_missing_jit(s->world);
 	if (!fl_quiet)
 		world_warn_bad_maps(s->world);
 	if (source_perf_corrupt())

@@ -22,6 +22,11 @@
 
 #define JIT_RECHECK_NS 1000000000ull
 #define JIT_REFRESH_NS 1000000000ull
+#define JIT_RECHECK_BEAM_NS 20000000ull
+/* A BEAM launched with +JPperf map writes its map a little after its
+ * first samples (boot): the advice waits until it is missing this long,
+ * or until the end of the recording. */
+#define JIT_ADVICE_NS 3000000000ull
 #define MAPS_RELOAD_NS 200000000ull
 
 struct wproc {
@@ -37,6 +42,8 @@ struct wproc {
 	struct perfmap *jit;    /* /tmp/perf-PID.map, NULL when absent */
 	uint64_t jit_checked;   /* ns of the last look for a perf map */
 	uint64_t jit_refreshed; /* ns of the last re-read of it */
+	uint64_t jit_missing;   /* ns of the first look that found none */
+	int beam_pending;       /* a BEAM without a map, not told yet */
 	int beam_warned;
 	int exited;
 	uint64_t maps_reloaded; /* ns of the last /proc/PID/maps re-read */
@@ -111,6 +118,24 @@ static void release_interp(struct wproc *p)
 	perfmap_free(p->jit);
 	p->jit = NULL;
 	p->jit_checked = 0;
+	p->jit_missing = 0;
+	p->beam_pending = 0;
+}
+
+/* The advice for a BEAM without a perf map, or why its map is refused. */
+static void beam_warn(struct wproc *p, int err, const char *why)
+{
+	char advice[512];
+
+	p->beam_warned = 1;
+	p->beam_pending = 0;
+	if (err == -EPERM) {
+		fl_warn("record", "pid %d: perf map not trusted: %s", (int)p->pid,
+			why ? why : "wrong owner");
+		return;
+	}
+	beam_advice(advice, sizeof advice);
+	fl_warn("record", "pid %d: %s", (int)p->pid, advice);
 }
 
 static void free_proc(struct wproc *p)
@@ -607,28 +632,38 @@ static void detect_jit(struct wproc *p, unsigned kind, uint64_t now)
 		}
 		return;
 	}
-	if (p->jit_checked && now - p->jit_checked < JIT_RECHECK_NS)
+	/* a BEAM writes its map while it boots: look often until it is
+	 * there, or the boot's samples go without Erlang frames */
+	if (p->jit_checked && now - p->jit_checked <
+		(kind & INTERP_BEAM ? JIT_RECHECK_BEAM_NS : JIT_RECHECK_NS))
 		return;
 	p->jit_checked = now;
 	err = perfmap_open_why(p->pid, procfs_owner(p->pid), &p->jit, &why);
 	if (err == 0) {
 		p->jit_refreshed = now;
 		p->key = ++p->w->next_key;
+		p->beam_pending = 0;
 		addrspace_set_jit(p->as, jit_lookup, p);
 		return;
 	}
-	/* only a process that maps the BEAM is an Erlang VM */
-	if (p->beam_warned || !(kind & INTERP_BEAM))
-		return;
-	p->beam_warned = 1;
-	if (err == -EPERM) {
-		fl_warn("record", "pid %d: perf map not trusted: %s", (int)p->pid,
-			why ? why : "wrong owner");
-	} else {
-		char advice[512];
+	if (!p->jit_missing)
+		p->jit_missing = now;
+	/* only a process that maps the BEAM is an Erlang VM; an untrusted
+	 * map is said at once, a missing one after a while (or at the end:
+	 * world_warn_missing_jit), as a launched VM writes it after boot */
+	p->beam_pending = !p->beam_warned && (kind & INTERP_BEAM);
+	if (p->beam_pending &&
+	    (err == -EPERM || now - p->jit_missing >= JIT_ADVICE_NS))
+		beam_warn(p, err, why);
+}
 
-		beam_advice(advice, sizeof advice);
-		fl_warn("record", "pid %d: %s", (int)p->pid, advice);
+void world_warn_missing_jit(struct world *w)
+{
+	for (size_t i = 0; w->procs && i < intern_count(w->pids); i++) {
+		struct wproc *p = w->procs[i];
+
+		if (p && p->beam_pending && !p->jit)
+			beam_warn(p, -ENOENT, NULL);
 	}
 }
 

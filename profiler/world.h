@@ -84,4 +84,9 @@ uint64_t world_threads_sampled(const struct world *w);
 /* Warns about perf maps with malformed lines (once per map). */
 void world_warn_bad_maps(const struct world *w);
 
+/* At the end of a recording: the advice for each Erlang VM still without
+ * a perf map (during the recording it waits a few seconds, since a VM
+ * launched with +JPperf map writes its map after its first samples). */
+void world_warn_missing_jit(struct world *w);
+
 #endif
