@@ -159,15 +159,62 @@ static void put(char *out, size_t outlen, size_t *o, const char *s,
 	*o += len;
 }
 
-/* Elixir: 'Elixir.A.B':fun/2 -> A.B.fun/2 (quotes of fun dropped). */
+/* An anonymous function's name as the Erlang compiler makes it,
+ * "-OUTER/N-fun-COUNT-", read as Elixir reads it
+ * (Code.Identifier.extract_anonymous_fun_parent): after the last '/'
+ * exactly three '-', the last one at the end.  Sets the outer function
+ * fun[1..*outer_len) and its arity [*ar, *ar + *ar_len). */
+static bool anon_parent(const char *fun, size_t fl, size_t *outer_len,
+			const char **ar, size_t *ar_len)
+{
+	const char *slash, *t, *dash;
+	size_t tl, dashes = 0;
+
+	if (fl < 2 || fun[0] != '-')
+		return false;
+	slash = memrchr(fun + 1, '/', fl - 1);
+	if (!slash)
+		return false;
+	t = slash + 1;
+	tl = (size_t)(fun + fl - t);
+	if (!tl || t[tl - 1] != '-')
+		return false;
+	for (size_t i = 0; i < tl; i++)
+		dashes += t[i] == '-';
+	if (dashes != 3)
+		return false;
+	dash = memchr(t, '-', tl);
+	*outer_len = (size_t)(slash - fun);
+	*ar = t;
+	*ar_len = (size_t)(dash - t);
+	return true;
+}
+
+/* Elixir: 'Elixir.A.B':fun/2 -> A.B.fun/2 (quotes of fun dropped);
+ * 'Elixir.A':'-sums/1-fun-0-'/2 -> "anonymous fn/2 in A.sums/1", as
+ * Elixir's Exception.format_mfa writes it. */
 static bool elixir_name(const struct mfa *f, char *out, size_t outlen)
 {
 	char mod[PERFMAP_MAX_LINE], fun[PERFMAP_MAX_LINE];
 	size_t ml = atom_text(f->mod, f->modlen, mod, sizeof mod);
 	size_t fl = atom_text(f->fun, f->funlen, fun, sizeof fun), o = 0;
+	size_t outer_len, ar_len;
+	const char *ar;
 
 	if (ml <= 7 || memcmp(mod, "Elixir.", 7))
 		return false;
+	if (anon_parent(fun, fl, &outer_len, &ar, &ar_len)) {
+		put(out, outlen, &o, "anonymous fn/", 13);
+		put(out, outlen, &o, f->arity, f->aritylen);
+		put(out, outlen, &o, " in ", 4);
+		put(out, outlen, &o, mod + 7, ml - 7);
+		put(out, outlen, &o, ".", 1);
+		put(out, outlen, &o, fun + 1, outer_len - 1);
+		put(out, outlen, &o, "/", 1);
+		put(out, outlen, &o, ar, ar_len);
+		out[o] = '\0';
+		return true;
+	}
 	put(out, outlen, &o, mod + 7, ml - 7);
 	put(out, outlen, &o, ".", 1);
 	put(out, outlen, &o, fun, fl);

@@ -54,7 +54,12 @@ static void test_formats(void)
 		"0x7f03d2600300 40 $'my mod':'f\\'x'/3\n"
 		"0x7f03d2600400 40 $weird\n"
 		"0x7f03d2600500 40 $'Elixir.Enum':map/2-CodeInfoPrologue\r\n"
-		"0x7f03d2600600 40 $'Elixir.A':bad/x\n");
+		"0x7f03d2600600 40 $'Elixir.A':bad/x\n"
+		"0x7f03d2600700 40 $'Elixir.Work':'-sums/1-fun-0-'/2\n"
+		"0x7f03d2600800 40 $'Elixir.Kernel.CLI':'-exec_fun/2-fun-0-'/3\n"
+		"0x7f03d2600900 40 $'Elixir.Enum':'-map/2-lists^map/1-0-'/2\n"
+		"0x7f03d2600a00 40 $'Elixir.A':'-a/b/0-fun-1-'/0\n"
+		"0x7f03d2600b00 40 $'Elixir.A':'-f/1-fun-0-x'/1\n");
 	enum frame_kind k = FK_MAX_;
 
 	CHECK_STR(name_at(m, 0x7f03d25c0f70, &k), "fibm:fib/1");
@@ -82,6 +87,15 @@ static void test_formats(void)
 	CHECK_STR(name_at(m, 0x7f03d2600510, &k), "Enum.map/2");
 	CHECK_STR(name_at(m, 0x7f03d2600600, &k), "'Elixir.A':bad/x");
 	CHECK(k == FK_JIT);
+	/* anonymous functions as Elixir names them; other compiler-made
+	 * names (a list comprehension's) as they are */
+	CHECK_STR(name_at(m, 0x7f03d2600700, &k), "anonymous fn/2 in Work.sums/1");
+	CHECK(k == FK_ERLANG);
+	CHECK_STR(name_at(m, 0x7f03d2600800, &k),
+		  "anonymous fn/3 in Kernel.CLI.exec_fun/2");
+	CHECK_STR(name_at(m, 0x7f03d2600900, &k), "Enum.-map/2-lists^map/1-0-/2");
+	CHECK_STR(name_at(m, 0x7f03d2600a00, &k), "anonymous fn/0 in A.a/b/0");
+	CHECK_STR(name_at(m, 0x7f03d2600b00, &k), "A.-f/1-fun-0-x/1");
 	CHECK(perfmap_bad_lines(m) == 0);
 	CHECK(perfmap_lookup(m, 0, NULL, NULL) == -FE_NO_SYMBOL);
 	CHECK(perfmap_lookup(m, UINT64_MAX, NULL, NULL) == -FE_NO_SYMBOL);
