@@ -539,6 +539,13 @@ static int collapse(struct env *env, struct fold *f)
 		err = 1;
 		goto out;
 	}
+	if (env->ro.frames != RECFOLD_FOLD) {
+		/* text has no frame kinds: which frames are Python is unknown */
+		fl_error("--native-all/--python-only", "only apply to flamer "
+			 "recordings");
+		err = 1;
+		goto out;
+	}
 	err = textin_open(&t, in, f, env);
 	if (!err)
 		err = run_text(&t, fd, buf, (size_t)n);
