@@ -39,6 +39,7 @@ struct pymerge {
 	size_t seg_end[MAX_PY_FRAMES], nseg;
 	uint32_t out[REC_MAX_FRAMES];
 	size_t n;
+	int full;   /* frames were dropped: out had no room left */
 };
 
 /* Appends Python frames py[from..to) (leaf first); FK_INVALID for the
@@ -46,6 +47,7 @@ struct pymerge {
 static int put_py(struct frames *f, struct pymerge *m, size_t from,
 		  size_t to, int invalid)
 {
+	m->full |= to > from && m->n + (to - from) > REC_MAX_FRAMES;
 	for (size_t j = from; j < to && m->n < REC_MAX_FRAMES; j++) {
 		enum frame_kind k = invalid && j == m->npy - 1 ? FK_INVALID
 							       : FK_PYTHON;
@@ -70,6 +72,7 @@ static int put_cut(struct frames *f, struct pymerge *m)
 static void put_ids(struct pymerge *m, const uint32_t *ids, size_t from,
 		    size_t to)
 {
+	m->full |= to > from && m->n + (to - from) > REC_MAX_FRAMES;
 	for (size_t i = from; i < to && m->n < REC_MAX_FRAMES; i++)
 		m->out[m->n++] = ids[i];
 }
@@ -138,6 +141,7 @@ int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
 	/* kernel frames stay at the leaf */
 	memcpy(m.out, ids, nkernel * sizeof *ids);
 	m.n = nkernel;
+	m.full = 0;
 	if ((*flags & REC_SF_TRUNCATED) && *n > nkernel)
 		end = *n - 1; /* [truncated] stays at the root */
 	cut = native_cut(f, ids, end, nkernel);
@@ -160,6 +164,11 @@ int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
 		*flags |= REC_SF_PY_AMBIGUOUS;
 		st->py_ambiguous++;
 		err = stack_on_top(f, &m, ids, *n, nkernel, pyend, python_only);
+	}
+	/* more frames than a record holds: the root end is cut, and marked */
+	if (!err && m.full && (m.n == 0 || strcmp(frames_name(f, m.out[m.n - 1]), "[truncated]"))) {
+		*flags |= REC_SF_TRUNCATED;
+		err = put_cut(f, &m);
 	}
 	if (err)
 		return err;

@@ -651,6 +651,30 @@ static void test_python_merge(void)
 	names(f, ids, n, text, sizeof text);
 	CHECK_STR(text, "sys_read;g (t.py);f (t.py);[truncated];main;_start");
 	CHECK(st.py_cut == 2 && (flags & REC_SF_PY_AMBIGUOUS));
+	/* more frames than a record holds (4000 native + 200 Python): the
+	 * root end is cut, and the last frame is [truncated] */
+	{
+		static struct pyframe many[200];
+		uint32_t native_id, eval_id, start_id;
+
+		CHECK(frames_id(f, FK_NATIVE, "work", "m", &native_id) == 0);
+		CHECK(frames_id(f, FK_NATIVE, "_PyEval_EvalFrameDefault", "m", &eval_id) == 0);
+		CHECK(frames_id(f, FK_NATIVE, "_start", "m", &start_id) == 0);
+		for (size_t i = 0; i < 200; i++)
+			many[i] = (struct pyframe){ "r (t.py)", i == 199 };
+		n = 4000;
+		for (size_t i = 0; i < n; i++)
+			ids[i] = native_id;
+		ids[10] = eval_id;
+		ids[n - 1] = start_id;
+		flags = 0;
+		CHECK(stack_python_merge(f, many, 200, 0, false, ids, &n, 0,
+					 &flags, &st) == 0);
+		CHECK(n == REC_MAX_FRAMES);
+		CHECK_STR(frames_name(f, ids[n - 1]), "[truncated]");
+		CHECK_STR(frames_name(f, ids[10]), "r (t.py)");
+		CHECK(flags & REC_SF_TRUNCATED);
+	}
 	frames_free(f);
 }
 
