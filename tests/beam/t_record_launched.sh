@@ -5,7 +5,7 @@
 # so the recorder looks for it again every second; it must not tell the
 # user the VM has no perf map.  For each: on the scheduler that ran the
 # workload, at least 30 samples hold the workload's root function, at
-# least 80 % of the thread's samples have Erlang frames (measured 88-98 %:
+# least 70 % of the thread's samples have Erlang frames (measured 85-98 %:
 # boot, code loading and mix's compilation have theirs too; the rest is
 # the scheduler's own loop), and the BIF samples name their caller; no
 # "without a perf map" advice.  Without +JPperf map: no Erlang frame at
@@ -37,7 +37,7 @@ launched() {
 	erl=$(samples_matching "$ERLFRAME" "$T/$name.s")
 	echo "$name: $with of $all samples on $sched hold the workload's root, $erl have Erlang frames"
 	[ "$with" -ge 30 ] || fail "$name: only $with samples with $re"
-	[ $((erl * 100)) -ge $((all * 80)) ] || { show_top "$T/$name.s"; fail "$name: $erl of $all samples have Erlang frames"; }
+	[ $((erl * 100)) -ge $((all * 70)) ] || { show_top "$T/$name.s"; fail "$name: $erl of $all samples have Erlang frames"; }
 }
 
 launched erl ';myapp:main/1;myapp:loop/3;' \
