@@ -4,9 +4,18 @@
  * for node's ~180k, once per new address; at a launched node's start-up
  * that kept the recorder busy long enough for the rings to overflow.  The
  * module's symbols are read once (dwfl_module_getsym_info), sorted, and
- * looked up by binary search.  Names are borrowed from the module's ELF,
- * so a table is dropped when libdwfl drops its module (addrspace_build_dwfl
- * passes addrspace_symtab_removed to dwfl_report_end). */
+ * looked up by binary search.
+ *
+ * A file with a build-id has one table for the whole recording, shared by
+ * every process that maps it: a parallel build starts hundreds of cc1, as
+ * and sh processes, and reading and sorting the same libc and cc1 symbol
+ * tables again in each was a quarter of the recorder's CPU (docs/bench.md,
+ * "Many processes").  Such a table holds addresses relative to the
+ * module's start and its own copy of the names, so it outlives the
+ * process that built it.  A module without a build-id gets a table of its
+ * own whose names are borrowed from the module's ELF, dropped when libdwfl
+ * drops the module (addrspace_build_dwfl passes addrspace_symtab_removed to
+ * dwfl_report_end). */
 #include "addrspaceP.h"
 #include "../common/vec.h"
 
@@ -15,16 +24,29 @@
 #include <string.h>
 
 struct symtab_ent {
-	uint64_t addr, size;
+	uint64_t addr, size; /* addr: relative to the module's start */
 	const char *name;
 	uint32_t rank; /* binding (global first), then index in the table */
 };
 
-struct modsyms {
-	Dwfl_Module *mod;
+struct symtab {
 	struct symtab_ent *e;
 	size_t n;
+	char *names;            /* the names (shared tables only) */
+	unsigned char id[64];   /* build-id (shared tables only) */
+	size_t idlen;
 };
+
+struct modsyms {
+	Dwfl_Module *mod;
+	uint64_t start;         /* the module's start address */
+	struct symtab *t;       /* shared (idlen > 0) or owned */
+};
+
+/* The shared tables, by build-id, kept until the recorder exits (one per
+ * distinct file: a few dozen for a build). */
+static struct symtab **shared;
+static size_t nshared, cap_shared;
 
 static int ent_cmp(const void *a, const void *b)
 {
@@ -45,14 +67,21 @@ static uint32_t bind_rank(unsigned char info)
 	}
 }
 
-static int build(Dwfl_Module *mod, struct modsyms *t)
+static void symtab_free(struct symtab *t)
+{
+	if (!t)
+		return;
+	free(t->e);
+	free(t->names);
+	free(t);
+}
+
+/* Reads mod's symbols into t, addresses relative to start, sorted. */
+static int build(Dwfl_Module *mod, uint64_t start, struct symtab *t)
 {
 	int n = dwfl_module_getsymtab(mod);
 	size_t cap = 0;
 
-	t->mod = mod;
-	t->e = NULL;
-	t->n = 0;
 	for (int i = 1; i < n; i++) {
 		GElf_Sym sym;
 		GElf_Addr value;
@@ -67,7 +96,7 @@ static int build(Dwfl_Module *mod, struct modsyms *t)
 		if (vec_reserve((void **)&t->e, &cap, t->n + 1, sizeof *t->e))
 			return -ENOMEM;
 		t->e[t->n++] = (struct symtab_ent){
-			value, sym.st_size, name,
+			value - start, sym.st_size, name,
 			(bind_rank(sym.st_info) << 28) | ((uint32_t)i & 0x0fffffff)
 		};
 	}
@@ -76,29 +105,106 @@ static int build(Dwfl_Module *mod, struct modsyms *t)
 	return 0;
 }
 
+/* Gives t its own copy of the names it borrows from the module's ELF. */
+static int own_names(struct symtab *t)
+{
+	size_t len = 0, at = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		len += strlen(t->e[i].name) + 1;
+	t->names = malloc(len ? len : 1);
+	if (!t->names)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t l = strlen(t->e[i].name) + 1;
+
+		memcpy(t->names + at, t->e[i].name, l);
+		t->e[i].name = t->names + at;
+		at += l;
+	}
+	return 0;
+}
+
+static struct symtab *shared_find(const unsigned char *id, size_t len)
+{
+	for (size_t i = 0; i < nshared; i++)
+		if (shared[i]->idlen == len && !memcmp(shared[i]->id, id, len))
+			return shared[i];
+	return NULL;
+}
+
+/* mod's table: the shared one of its build-id, built on first use, or
+ * one of its own.  NULL on ENOMEM. */
+static struct symtab *symtab_for(Dwfl_Module *mod, uint64_t start)
+{
+	const unsigned char *id = NULL;
+	GElf_Addr idaddr;
+	int len = dwfl_module_build_id(mod, &id, &idaddr);
+	struct symtab *t;
+
+	if (len > 0 && (size_t)len <= sizeof t->id) {
+		t = shared_find(id, (size_t)len);
+		if (t)
+			return t;
+	}
+	t = calloc(1, sizeof *t);
+	if (!t || build(mod, start, t))
+		goto fail;
+	if (len <= 0 || (size_t)len > sizeof t->id)
+		return t;
+	if (own_names(t) ||
+	    vec_reserve((void **)&shared, &cap_shared, nshared + 1,
+			sizeof *shared))
+		goto fail;
+	memcpy(t->id, id, (size_t)len);
+	t->idlen = (size_t)len;
+	shared[nshared++] = t;
+	return t;
+fail:
+	symtab_free(t);
+	return NULL;
+}
+
 static struct modsyms *table_of(struct addrspace *as, Dwfl_Module *mod)
 {
+	Dwarf_Addr start = 0;
+	struct modsyms *m;
+
 	for (size_t i = 0; i < as->nsymtabs; i++)
 		if (as->symtabs[i].mod == mod)
 			return &as->symtabs[i];
 	if (vec_reserve((void **)&as->symtabs, &as->cap_symtabs,
 			as->nsymtabs + 1, sizeof *as->symtabs))
 		return NULL;
-	if (build(mod, &as->symtabs[as->nsymtabs])) {
-		free(as->symtabs[as->nsymtabs].e);
+	dwfl_module_info(mod, NULL, &start, NULL, NULL, NULL, NULL, NULL);
+	m = &as->symtabs[as->nsymtabs];
+	m->mod = mod;
+	m->start = start;
+	m->t = symtab_for(mod, start);
+	if (!m->t)
 		return NULL;
-	}
-	return &as->symtabs[as->nsymtabs++];
+	as->nsymtabs++;
+	return m;
+}
+
+/* Drops m's table unless it is shared. */
+static void modsyms_release(struct modsyms *m)
+{
+	if (m->t && !m->t->idlen)
+		symtab_free(m->t);
+	m->t = NULL;
 }
 
 const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 				    uint64_t addr)
 {
-	struct modsyms *t = table_of(as, mod);
+	struct modsyms *m = table_of(as, mod);
+	const struct symtab *t = m ? m->t : NULL;
 	size_t lo = 0, hi, j;
 
 	if (!t || !t->n)
 		return NULL;
+	addr -= m->start;
 	hi = t->n;
 	while (lo < hi) { /* first entry above addr */
 		size_t mid = lo + (hi - lo) / 2;
@@ -133,7 +239,7 @@ int addrspace_symtab_removed(Dwfl_Module *mod, void *userdata,
 	for (size_t i = 0; i < as->nsymtabs; i++) {
 		if (as->symtabs[i].mod != mod)
 			continue;
-		free(as->symtabs[i].e);
+		modsyms_release(&as->symtabs[i]);
 		as->symtabs[i] = as->symtabs[--as->nsymtabs];
 		break;
 	}
@@ -143,7 +249,7 @@ int addrspace_symtab_removed(Dwfl_Module *mod, void *userdata,
 void addrspace_symtab_free(struct addrspace *as)
 {
 	for (size_t i = 0; i < as->nsymtabs; i++)
-		free(as->symtabs[i].e);
+		modsyms_release(&as->symtabs[i]);
 	free(as->symtabs);
 	as->symtabs = NULL;
 	as->nsymtabs = as->cap_symtabs = 0;
