@@ -18,6 +18,7 @@ struct walk {
 	int stale;    /* stopped at a pc in a file libdwfl does not know yet */
 	int retried;  /* this is the walk after such a rebuild */
 	int resumed;  /* the first frame is a return address, given as ra-1 */
+	int root;     /* stopped at a root function (at_root) */
 	uint64_t rip; /* where a frame-pointer walk left JIT code */
 	size_t n_copy; /* pcs found before the first live read */
 	uint64_t rbp, rsp, rbx;
@@ -135,16 +136,41 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
 	.set_initial_registers = set_initial_registers,
 };
 
+/* Whether the return address ra is in a function where every stack
+ * starts: ld.so's entry (_start, then _dl_start_user after _dl_start
+ * returns) has no CFI at all, so libdwfl, asked to unwind it, falls back
+ * to the module's .debug_frame and loads the whole separate debug file
+ * for it (inflating its compressed sections: with libc6-dbg installed
+ * that was ~40% of the recorder's CPU on a parallel build, once per
+ * process).  The walk ends there instead; stack_is_root agrees. */
+static int at_root(struct addrspace *as, uint64_t ra)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(as->dwfl, ra - 1);
+	const char *nm = mod ? addrspace_symtab_lookup(as, mod, ra - 1) : NULL;
+
+	return nm && (!strcmp(nm, "_dl_start_user") || !strcmp(nm, "_start"));
+}
+
 static int frame_cb(Dwfl_Frame *state, void *arg)
 {
 	struct walk *w = arg;
 	Dwarf_Addr pc;
 	bool activation;
 
-	if (!dwfl_frame_pc(state, &pc, &activation))
+	/* the pc alone first: asking whether the frame is an activation
+	 * makes libdwfl unwind it (see at_root) */
+	if (!dwfl_frame_pc(state, &pc, NULL))
 		return DWARF_CB_ABORT;
 	if (pc == 0)
 		return DWARF_CB_OK;
+	if (w->n > 0 && !w->resumed && w->n < w->max &&
+	    !(w->as->dirty && !w->retried) && at_root(w->as, pc)) {
+		w->pcs[w->n++] = pc;
+		w->root = 1;
+		return DWARF_CB_ABORT;
+	}
+	if (!dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
 	if (w->resumed) { /* a CFI walk resumed at a return address */
 		w->resumed = 0;
 		pc += 1;
@@ -365,7 +391,9 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 	as->stack_base = stack_base;
 	as->read_failed = 0;
 	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, w);
-	if (as->read_failed && !w->jit)
+	if (w->root)
+		rc = 0;
+	else if (as->read_failed && !w->jit)
 		rc = 1;
 	return rc;
 }
