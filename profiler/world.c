@@ -72,6 +72,7 @@ struct world {
 	struct intern *pids, *tids;
 	struct intern *warned;  /* paths said to be untrusted */
 	struct intern *modules; /* "B<build-id>" or "P<root><path>" -> id */
+	struct buildid_cache *bids; /* build-ids of files, by path */
 	struct wproc **procs;
 	struct wthread **threads;
 	size_t cap_procs, cap_threads;
@@ -99,7 +100,8 @@ struct world *world_new(const struct world_options *o, struct sink sink)
 	w->tids = intern_new();
 	w->warned = intern_new();
 	w->modules = intern_new();
-	if (!w->pids || !w->tids || !w->warned || !w->modules) {
+	w->bids = buildid_cache_new();
+	if (!w->pids || !w->tids || !w->warned || !w->modules || !w->bids) {
 		world_free(w);
 		return NULL;
 	}
@@ -161,6 +163,7 @@ void world_free(struct world *w)
 	intern_free(w->tids);
 	intern_free(w->warned);
 	intern_free(w->modules);
+	buildid_cache_free(w->bids);
 	free(w);
 }
 
@@ -275,7 +278,7 @@ static int announce_map(void *ctx, uint64_t start, uint64_t end,
 	if (!(prot & PROT_EXEC))
 		return 0;
 	snprintf(file, sizeof file, "%s%s", p->root, path);
-	buildid_read(file, hex, sizeof hex);
+	buildid_read_cached(p->w->bids, file, hex, sizeof hex);
 	if (path[0] == '/' && add_mod(p, start, end, pgoff, hex, path))
 		return -ENOMEM;
 	return p->w->sink.ops->map(p->w->sink.ctx, (uint32_t)p->pid, start, end,
@@ -425,7 +428,8 @@ static uint32_t untrusted(struct world *w, struct wproc *p,
 		return 0;
 	snprintf(file, sizeof file, "%s%s", p->root, m->path);
 	buildid_hex(m->build_id, m->build_id_len, want, sizeof want);
-	if (buildid_read(file, have, sizeof have) != 0 || !strcmp(want, have))
+	if (buildid_read_cached(w->bids, file, have, sizeof have) != 0 ||
+	    !strcmp(want, have))
 		return 0;
 	if (intern_add(w->warned, m->path, strlen(m->path), &added) >= 0 &&
 	    added)
@@ -709,7 +713,7 @@ static int resync_mod(void *ctx, uint64_t start, uint64_t end, uint64_t pgoff,
 	    wproc_module_at(r->p, end - 1, &mod, &off) == 0)
 		return 0; /* known already */
 	snprintf(file, sizeof file, "%s%s", r->p->root, path);
-	buildid_read(file, hex, sizeof hex);
+	buildid_read_cached(r->p->w->bids, file, hex, sizeof hex);
 	r->added++;
 	return add_mod(r->p, start, end, pgoff, hex, path);
 }
