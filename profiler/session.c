@@ -158,7 +158,8 @@ struct session *session_new(const struct record_options *opt, int *err)
 	struct stack_options so = { .unwind = opt->ev.unwind,
 				    .inline_frames = opt->inline_frames,
 				    .python_only = opt->python_only,
-				    .lines = opt->lines };
+				    .lines = opt->lines,
+				    .note_nodebug = true };
 	struct kallsyms *ksyms = NULL;
 
 	*err = -ENOMEM;

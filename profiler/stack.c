@@ -2,6 +2,8 @@
 #include "stack.h"
 #include "world.h"
 #include "../common/error.h"
+#include "../common/intern.h"
+#include "../common/log.h"
 #include "../unwind/addrspace.h"
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
@@ -25,6 +27,7 @@ struct stacks {
 	uint32_t *ids;  /* the stack being built */
 	uint64_t *pcs;  /* unwound user pcs */
 	struct pyframe *py;
+	struct intern *nodebug; /* modules said to have no symbols */
 };
 
 struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
@@ -42,7 +45,8 @@ struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 	b->ids = malloc(MAX_IDS * sizeof *b->ids);
 	b->pcs = malloc(MAX_USER_FRAMES * sizeof *b->pcs);
 	b->py = malloc((MAX_PY_FRAMES + 2) * sizeof *b->py);
-	if (!b->ids || !b->pcs || !b->py) {
+	b->nodebug = intern_new();
+	if (!b->ids || !b->pcs || !b->py || !b->nodebug) {
 		stacks_free(b);
 		return NULL;
 	}
@@ -57,6 +61,7 @@ void stacks_free(struct stacks *b)
 	free(b->ids);
 	free(b->pcs);
 	free(b->py);
+	intern_free(b->nodebug);
 	free(b);
 }
 
@@ -93,6 +98,20 @@ static int kernel_frame(struct stacks *b, uint64_t addr, size_t *n)
 
 /* Symbolises one user address (already adjusted for return addresses) and
  * appends its frame(s): inlined functions first when asked for. */
+/* Says once per file that its code is named from exported symbols only
+ * (issue 12: say once when debug info cannot be found, never per sample). */
+static void note_nodebug(struct stacks *b, const char *module)
+{
+	int added = 0;
+
+	if (!module || !module[0] || module[0] == '[' || /* [vdso] */
+	    intern_add(b->nodebug, module, strlen(module), &added) < 0 || !added)
+		return;
+	fl_note(module, "no symbol table and no debug info found (stripped; "
+		"none by build-id or .gnu_debuglink): only its exported "
+		"functions have names, the rest of its code is [%s]", module);
+}
+
 static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
 		      size_t *n)
 {
@@ -122,6 +141,8 @@ static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
 			      addrspace_symbolize(as, addr, &sym);
 		if (err)
 			return err;
+		if (sym.nodebug && b->opt.note_nodebug)
+			note_nodebug(b, sym.module);
 		for (unsigned i = 0; i < sym.ninlined && !err; i++)
 			err = frames_id(b->frames, FK_INLINE, sym.inlined[i],
 					sym.module, &tmp[cnt++]);

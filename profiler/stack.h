@@ -31,6 +31,7 @@ struct stack_options {
 	bool inline_frames;  /* --inline */
 	bool python_only;    /* --python-only */
 	bool lines;          /* --lines */
+	bool note_nodebug;   /* say once per file that it has no symbols */
 };
 
 struct stack_stats {

@@ -91,6 +91,10 @@ struct symbol {
 	 * the functions inlined at addr, innermost first (borrowed). */
 	const char *inlined[16];
 	unsigned ninlined;
+	/* The module has no symbol table and no debug file was found for it
+	 * (stripped, no -dbg/-dbgsym package): only exported functions have
+	 * names, the rest of its code is "[module]". */
+	int nodebug;
 };
 
 /* Symbolises a code address. For a return address pass addr - 1.

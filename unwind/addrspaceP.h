@@ -49,6 +49,10 @@ struct addrspace {
 const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 				    uint64_t addr);
 
+/* Whether mod has neither a .symtab nor a separate debug file (its table
+ * is .dynsym only, or empty). */
+int addrspace_symtab_nodebug(struct addrspace *as, Dwfl_Module *mod);
+
 /* dwfl_report_end's callback (arg: the addrspace): forgets mod's table. */
 int addrspace_symtab_removed(Dwfl_Module *mod, void *userdata,
 			     const char *name, Dwarf_Addr base, void *arg);

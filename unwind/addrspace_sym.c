@@ -212,6 +212,7 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 					   NULL, NULL);
 		modname = base_name(modname ? modname : "");
 		name = addrspace_symtab_lookup(as, mod, addr);
+		sym->nodebug = addrspace_symtab_nodebug(as, mod);
 		if (name && name[0]) {
 			size_t at = strcspn(name, "@");
 

@@ -35,6 +35,7 @@ struct symtab {
 	char *names;            /* the names (shared tables only) */
 	unsigned char id[64];   /* build-id (shared tables only) */
 	size_t idlen;
+	int nodebug;            /* no .symtab and no separate debug file */
 };
 
 struct modsyms {
@@ -76,6 +77,31 @@ static void symtab_free(struct symtab *t)
 	free(t);
 }
 
+/* Whether mod's symbols are a full table: a separate debug file was found
+ * (by build-id or .gnu_debuglink; dwfl_module_getsymtab looked), or the
+ * file itself has a .symtab.  A stripped file has only .dynsym: its static
+ * functions have no name, and its code between exported functions is
+ * shown as [module]. */
+static int has_symtab(Dwfl_Module *mod)
+{
+	const char *debugfile = NULL;
+	GElf_Addr bias;
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+
+	dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, &debugfile);
+	if (debugfile)
+		return 1;
+	elf = dwfl_module_getelf(mod, &bias);
+	while (elf && (scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			return 1;
+	}
+	return 0;
+}
+
 /* Reads mod's symbols into t, addresses relative to start, sorted. */
 static int build(Dwfl_Module *mod, uint64_t start, struct symtab *t)
 {
@@ -102,6 +128,7 @@ static int build(Dwfl_Module *mod, uint64_t start, struct symtab *t)
 	}
 	if (t->n) /* t->e is NULL for a module without symbols */
 		qsort(t->e, t->n, sizeof *t->e, ent_cmp);
+	t->nodebug = !has_symtab(mod);
 	return 0;
 }
 
@@ -229,6 +256,13 @@ const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 			return e->name;
 	}
 	return NULL;
+}
+
+int addrspace_symtab_nodebug(struct addrspace *as, Dwfl_Module *mod)
+{
+	struct modsyms *m = table_of(as, mod);
+
+	return m && m->t && m->t->nodebug;
 }
 
 int addrspace_symtab_removed(Dwfl_Module *mod, void *userdata,
