@@ -8,6 +8,9 @@
 #   bench/render.sh    flamer svg vs flamegraph.pl (if present)
 #   bench/offcpu.sh    record --off-cpu vs perf sched:sched_switch on
 #                      ~200k context switches/s
+#   bench/build.sh     recorder CPU and memory on a make -j2 of this
+#                      repository (hundreds of short-lived processes),
+#                      flamer record vs perf record -g, as a ratio
 #
 #   QUICK=1 bench/run.sh   a fast smoke run (1 round, less work)
 # See docs/bench.md for the method and the last measured numbers.
@@ -16,6 +19,9 @@ cd "$(dirname "$0")/.."
 status=0
 bench/record.sh || status=1
 bench/offcpu.sh || status=1
+echo
+echo "== bench/build.sh"
+if [ "${QUICK:-0}" = 1 ]; then ROUNDS=1 bench/build.sh; else bench/build.sh; fi || status=1
 for b in collapse render; do
 	echo
 	if [ -x "bench/$b.sh" ]; then
