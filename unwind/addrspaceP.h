@@ -49,6 +49,11 @@ struct addrspace {
 const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 				    uint64_t addr);
 
+/* Whether addr (in mod) is in a function where every stack starts:
+ * _start or ld.so's _dl_start_user. */
+int addrspace_symtab_is_root(struct addrspace *as, Dwfl_Module *mod,
+			     uint64_t addr);
+
 /* Whether mod has neither a .symtab nor a separate debug file (its table
  * is .dynsym only, or empty). */
 int addrspace_symtab_nodebug(struct addrspace *as, Dwfl_Module *mod);

@@ -36,6 +36,8 @@ struct symtab {
 	unsigned char id[64];   /* build-id (shared tables only) */
 	size_t idlen;
 	int nodebug;            /* no .symtab and no separate debug file */
+	uint64_t root[4][2];    /* [start, end) of root functions, relative */
+	int nroot;
 };
 
 struct modsyms {
@@ -102,6 +104,30 @@ static int has_symtab(Dwfl_Module *mod)
 	return 0;
 }
 
+/* Where every stack starts: ld.so's entry (_start, and _dl_start_user
+ * after the call to _dl_start) and a program's _start.  A sizeless symbol
+ * (ld.so's are asm labels) reaches to the next symbol. */
+static void find_roots(struct symtab *t)
+{
+	for (size_t i = 0; i < t->n && t->nroot < 4; i++) {
+		const struct symtab_ent *e = &t->e[i];
+		uint64_t end = e->addr + e->size;
+
+		if (strcmp(e->name, "_start") && strcmp(e->name, "_dl_start_user"))
+			continue;
+		if (!e->size) {
+			size_t j = i + 1;
+
+			while (j < t->n && t->e[j].addr == e->addr)
+				j++;
+			end = j < t->n ? t->e[j].addr : e->addr + 1;
+		}
+		t->root[t->nroot][0] = e->addr;
+		t->root[t->nroot][1] = end;
+		t->nroot++;
+	}
+}
+
 /* Reads mod's symbols into t, addresses relative to start, sorted. */
 static int build(Dwfl_Module *mod, uint64_t start, struct symtab *t)
 {
@@ -129,6 +155,7 @@ static int build(Dwfl_Module *mod, uint64_t start, struct symtab *t)
 	if (t->n) /* t->e is NULL for a module without symbols */
 		qsort(t->e, t->n, sizeof *t->e, ent_cmp);
 	t->nodebug = !has_symtab(mod);
+	find_roots(t);
 	return 0;
 }
 
@@ -256,6 +283,20 @@ const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 			return e->name;
 	}
 	return NULL;
+}
+
+int addrspace_symtab_is_root(struct addrspace *as, Dwfl_Module *mod,
+			      uint64_t addr)
+{
+	struct modsyms *m = table_of(as, mod);
+
+	if (!m || !m->t)
+		return 0;
+	addr -= m->start;
+	for (int i = 0; i < m->t->nroot; i++)
+		if (addr >= m->t->root[i][0] && addr < m->t->root[i][1])
+			return 1;
+	return 0;
 }
 
 int addrspace_symtab_nodebug(struct addrspace *as, Dwfl_Module *mod)

@@ -146,9 +146,8 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
 static int at_root(struct addrspace *as, uint64_t ra)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(as->dwfl, ra - 1);
-	const char *nm = mod ? addrspace_symtab_lookup(as, mod, ra - 1) : NULL;
 
-	return nm && (!strcmp(nm, "_dl_start_user") || !strcmp(nm, "_start"));
+	return mod && addrspace_symtab_is_root(as, mod, ra - 1);
 }
 
 static int frame_cb(Dwfl_Frame *state, void *arg)
