@@ -192,9 +192,14 @@ static struct symtab *shared_find(const unsigned char *id, size_t len)
 static struct symtab *symtab_for(Dwfl_Module *mod, uint64_t start)
 {
 	const unsigned char *id = NULL;
-	GElf_Addr idaddr;
-	int len = dwfl_module_build_id(mod, &id, &idaddr);
+	GElf_Addr idaddr, bias;
 	struct symtab *t;
+	int len;
+
+	/* libdwfl knows the build-id once it has opened the file: a module
+	 * reported from the maps is opened lazily */
+	dwfl_module_getelf(mod, &bias);
+	len = dwfl_module_build_id(mod, &id, &idaddr);
 
 	if (len > 0 && (size_t)len <= sizeof t->id) {
 		t = shared_find(id, (size_t)len);
