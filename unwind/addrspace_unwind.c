@@ -141,7 +141,7 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
  * returns) has no CFI at all, so libdwfl, asked to unwind it, falls back
  * to the module's .debug_frame and loads the whole separate debug file
  * for it (inflating its compressed sections: with libc6-dbg installed
- * that was ~40% of the recorder's CPU on a parallel build, once per
+ * that was ~30% of the recorder's CPU on a parallel build, once per
  * process).  The walk ends there instead; stack_is_root agrees. */
 static int at_root(struct addrspace *as, uint64_t ra)
 {
