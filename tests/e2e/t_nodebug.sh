@@ -10,7 +10,7 @@ command -v strip >/dev/null || skip "no strip (binutils)"
 strip -o "$T/tree-stripped" "$SAMPLES/tree-nofp" || fail "strip failed"
 readelf -S "$T/tree-stripped" | grep -q '\.symtab' && fail "strip left a .symtab"
 
-record "$T/s.data" -- "$T/tree-stripped" -d 1.5
+record "$T/s.data" -- "$T/tree-stripped" -d 2
 n=$(grep -c 'tree-stripped: no symbol table and no debug info' "$T/s.data.err")
 [ "$n" -eq 1 ] || fail "the note appeared $n times, not once: $(head -c 800 "$T/s.data.err")"
 fold "$T/s.data"
@@ -18,7 +18,9 @@ f="$T/s.data.folded"
 # tree.c's own functions: none may be named (their names are only in the
 # .symtab strip removed), so a name here would be a wrong one
 expect_no_grep '(^|;)(main|outer|left|right|leaf_a|leaf_b)(;| )' "$f"
-need_samples "$f" '(^|;)[[]tree-stripped[]](;| )' 200
+# the count only shows the code was sampled (ASan on a loaded machine got
+# 148 in 1.5 s); the names are what is checked
+need_samples "$f" '(^|;)[[]tree-stripped[]](;| )' 50
 # and nothing of that module is named from another symbol table: frames
 # between two [tree-stripped] frames are [tree-stripped] too
 awk '{ n = split($1, fr, ";"); for (i = 2; i < n; i++)
