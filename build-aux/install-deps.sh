@@ -6,7 +6,7 @@ set -eu
 BUILD_PKGS="gcc make pkg-config libdw-dev libelf-dev libunwind-dev libzstd-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev"
 TEST_PKGS="libxml2-utils python3 erlang-base elixir python3.11 python3.11-dbg
  protobuf-compiler chromium clang libclang-rt-14-dev linux-perf golang-go
- bzip2 gzip sqlite3"
+ bzip2 gzip sqlite3 time"
 want=$BUILD_PKGS
 [ "${1:-build}" = test ] && want="$BUILD_PKGS $TEST_PKGS"
 # Node.js may come from another packaging (with npm bundled): only ask
