@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define DEFAULT_FREQ 99
+#define DEFAULT_OFFCPU_RATE 2000 /* off-CPU stacks per second, at most about */
 #define DEFAULT_STACK 8192
 #define PYTHON_STACK 32768
 
@@ -59,10 +60,14 @@ static const char record_usage[] =
 	"                        as it left and the interval's length in us\n"
 	"                        (needs kernel sampling: root or CAP_PERFMON);\n"
 	"                        see 'flamer collapse --off-cpu / --wall'\n"
-	"      --off-cpu-every N with --off-cpu: take the stack of 1 switch-out\n"
-	"                        in N per thread and CPU, weighting its interval\n"
-	"                        N times (default 1: every one, exact); for\n"
-	"                        programs that switch 10,000s of times a second\n"
+	"      --off-cpu-rate N  with --off-cpu: take at most about N switch-out\n"
+	"                        stacks a second (default 2000): past that,\n"
+	"                        1 switch in 16 or 256; every interval is\n"
+	"                        still measured, and the time of those without\n"
+	"                        a stack is shared among the sampled stacks\n"
+	"                        of the same thread (docs/offcpu.md)\n"
+	"      --off-cpu-every N with --off-cpu: instead, take the stack of 1\n"
+	"                        switch-out in N per thread and CPU (1: all)\n"
 	"      --mmap-pages N    ring buffer pages per CPU (power of two,\n"
 	"                        default as root: 512, more for large\n"
 	"                        --stack-size (128 samples), else 64)\n"
@@ -97,6 +102,7 @@ enum {
 	OPT_MMAP_PAGES,
 	OPT_OFF_CPU,
 	OPT_OFF_CPU_EVERY,
+	OPT_OFF_CPU_RATE,
 };
 
 static const struct option long_opts[] = {
@@ -116,6 +122,7 @@ static const struct option long_opts[] = {
 	{ "mmap-pages", required_argument, NULL, OPT_MMAP_PAGES },
 	{ "off-cpu", no_argument, NULL, OPT_OFF_CPU },
 	{ "off-cpu-every", required_argument, NULL, OPT_OFF_CPU_EVERY },
+	{ "off-cpu-rate", required_argument, NULL, OPT_OFF_CPU_RATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
@@ -240,7 +247,13 @@ int cmd_record(int argc, char **argv)
 			err = num_parse_u64(optarg, 1, 1000000, &v);
 			if (err)
 				return bad("--off-cpu-every", optarg, err);
-			o.ev.offcpu_every = v;
+			o.offcpu_every = v;
+			break;
+		case OPT_OFF_CPU_RATE:
+			err = num_parse_u64(optarg, 1, 1000000, &v);
+			if (err)
+				return bad("--off-cpu-rate", optarg, err);
+			o.offcpu_rate = v;
 			break;
 		case OPT_INLINE: o.inline_frames = true; break;
 		case OPT_ADDRS: o.unknown_offsets = true; break;
@@ -273,10 +286,17 @@ int cmd_record(int argc, char **argv)
 					"(try 'flamer record --help')");
 		return FLAMER_EXIT_USAGE;
 	}
-	if (o.ev.offcpu_every && !o.offcpu) {
-		fl_error("--off-cpu-every", "needs --off-cpu");
+	if ((o.offcpu_every || o.offcpu_rate) && !o.offcpu) {
+		fl_error(o.offcpu_every ? "--off-cpu-every" : "--off-cpu-rate",
+			 "needs --off-cpu");
 		return FLAMER_EXIT_USAGE;
 	}
+	if (o.offcpu_every && o.offcpu_rate) {
+		fl_error("--off-cpu-every", "give either it or --off-cpu-rate");
+		return FLAMER_EXIT_USAGE;
+	}
+	if (!o.offcpu_rate)
+		o.offcpu_rate = DEFAULT_OFFCPU_RATE;
 	/* CPython 3.8-3.10 use ~0.5 KiB of C stack per Python call: 8 KiB
 	 * would cut the native stack some 15 Python frames down, and the
 	 * eval frames that Python frames replace with it */

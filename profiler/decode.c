@@ -254,6 +254,8 @@ int decode_record(const struct decode_layout *l, const void *rec, size_t len,
 	case PERF_RECORD_SAMPLE:
 		ev->kind = l->offcpu ? EV_OFFCPU : EV_SAMPLE;
 		err = decode_sample(l, &c, ev);
+		if (l->offcpu && !(l->sample_type & PERF_SAMPLE_PERIOD))
+			ev->u.sample.period = l->offcpu_period ? l->offcpu_period : 1;
 		break;
 	case PERF_RECORD_MMAP2:
 	case PERF_RECORD_MMAP:
@@ -280,6 +282,7 @@ int decode_record(const struct decode_layout *l, const void *rec, size_t len,
 		err = take_trailer(l, &c, ev);
 		take64(&c); /* id */
 		ev->u.lost.count = take64(&c);
+		ev->u.lost.samples_only = l->offcpu;
 		if (!err && c.bad)
 			err = -FE_CORRUPT;
 		break;

@@ -19,6 +19,8 @@ struct decode_layout {
 	uint64_t regs_user;     /* sample_regs_user mask */
 	int sample_id_all;      /* non-sample records carry a trailer */
 	int offcpu;             /* samples are context switches: EV_OFFCPU */
+	uint64_t offcpu_period; /* ... each standing for this many (their
+				 * ev_sample.period) */
 };
 
 /* Decodes the record rec[0..len) (starting with its perf_event_header)

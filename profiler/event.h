@@ -64,6 +64,7 @@ struct ev_switch {
 
 struct ev_lost {
 	uint64_t count;
+	int samples_only;         /* from a ring without switch records */
 };
 
 struct event {

@@ -63,17 +63,21 @@ static void setup_attr(struct events *ev)
 	a->comm_exec = 1;
 	a->task = 1;
 	a->sample_id_all = 1;
+	/* --off-cpu: the switch records come with the cpu-clock events,
+	 * which stay enabled while the session switches the context-switch
+	 * sampling sets on and off (a disabled event writes no records) */
+	a->context_switch = ev->cfg.switches;
 	if (ev->cfg.offcpu) {
 		/* sampled in the switching-out thread's context: its kernel
 		 * stack (schedule and its callers) and user registers */
 		a->config = PERF_COUNT_SW_CONTEXT_SWITCHES;
 		a->freq = 0;
-		a->sample_period = ev->cfg.offcpu_every ? ev->cfg.offcpu_every : 1;
+		a->sample_period = ev->cfg.offcpu_period ? ev->cfg.offcpu_period : 1;
 		/* with PERIOD in the sample and a fixed period, the kernel
 		 * samples every software event and reports the period
-		 * instead of honouring it (perf_swevent_event) */
+		 * instead of honouring it (perf_swevent_event); the period
+		 * is the layout's (decode.h) */
 		a->sample_type &= ~(uint64_t)PERF_SAMPLE_PERIOD;
-		a->context_switch = 1;
 		a->mmap = a->mmap2 = a->build_id = a->mmap_data = 0;
 		a->comm = a->comm_exec = a->task = 0;
 	}
@@ -293,6 +297,7 @@ void events_layout(const struct events *ev, struct decode_layout *l)
 	l->regs_user = ev->attr.sample_regs_user;
 	l->sample_id_all = ev->attr.sample_id_all;
 	l->offcpu = ev->cfg.offcpu;
+	l->offcpu_period = ev->cfg.offcpu ? ev->attr.sample_period : 0;
 }
 
 bool events_kernel_refused(const struct events *ev)

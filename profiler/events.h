@@ -33,11 +33,13 @@ struct events_config {
 	bool prompt;          /* wake the recorder for every sample (for
 				 * interpreters, whose stacks are read from
 				 * the live process) instead of per 64 KiB */
-	uint64_t offcpu_every; /* --off-cpu-every: sample 1 switch-out in N */
+	uint64_t offcpu_period; /* the context-switch event: sample 1
+				 * switch-out in N (0: 1) */
+	bool switches;        /* PERF_RECORD_SWITCH records (--off-cpu) */
 	bool offcpu;          /* the context-switch event (--off-cpu): a
-				 * sample at every switch-out, and switch
-				 * records; no mmap/comm/task records (the
-				 * cpu-clock events carry them) */
+				 * sample at every offcpu_period-th
+				 * switch-out; no mmap/comm/task or switch
+				 * records (the cpu-clock events carry them) */
 };
 
 /* The x86-64 user registers sampled for DWARF unwinding, in perf's

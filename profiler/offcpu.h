@@ -11,11 +11,15 @@
  * then at least).  Events arrive in time order (order.h).
  *
  * Every switch also comes as a switch-out record (offcpu_switch_out),
- * sampled or not.  An interval whose switch-out was not sampled
- * (--off-cpu-every N > 1, or its sample lost) is still measured exactly:
- * its time is added to its thread's "[off-cpu: stack not sampled]" total,
- * written once per thread (at its exit or the end).  Totals are exact;
- * stacks cover the sampled intervals, never scaled up.
+ * sampled or not; an interval starts at that record (for a sampled one,
+ * after the sample's own cost).  Intervals whose switch-out was not
+ * sampled (the kernel took 1 in P: frequency mode or --off-cpu-every) are
+ * still measured exactly, and their time is shared among the stacks the
+ * same thread sampled in the same window (1 s, at most 32 stacks), in
+ * proportion to each sampled interval's length * (P - 1), as samples
+ * flagged REC_SF_OFFCPU_SHARE: totals per thread stay exact, the split
+ * among its stacks is an estimate.  Time with no sampled stack to go to
+ * is written under the "[off-cpu: stack not sampled]" frame.
  */
 #ifndef FLAMER_PROFILER_OFFCPU_H
 #define FLAMER_PROFILER_OFFCPU_H
@@ -38,11 +42,12 @@ int offcpu_switch_out(struct offcpu *o, uint32_t pid, uint32_t tid,
 		      uint64_t time_ns);
 void offcpu_free(struct offcpu *o); /* NULL is accepted */
 
-/* Thread s->tid left the CPU at time_ns (recording-relative, as
- * s->time_ns) with stack s (frames copied).  A previous open interval of
- * the same thread (its switch-in lost) is dropped and counted.  0 or
- * -ENOMEM. */
-int offcpu_out(struct offcpu *o, const struct rec_sample *s);
+/* Thread s->tid left the CPU at s->time_ns (recording-relative) with
+ * stack s (frames copied); the sample stands for period switch-outs
+ * (the kernel's sample period; 0 is taken as 1).  A previous open
+ * interval of the same thread (its switch-in lost) is dropped and
+ * counted.  0 or -ENOMEM. */
+int offcpu_out(struct offcpu *o, const struct rec_sample *s, uint64_t period);
 
 /* Thread tid came back at time_ns: its open interval, if any, goes to the
  * sink.  0 or the sink's error. */
@@ -70,6 +75,8 @@ struct offcpu_stats {
 	uint64_t intervals;  /* measured (with a stack or not) */
 	uint64_t total_us;   /* their sum */
 	uint64_t unsampled;  /* of them, without a stack */
+	uint64_t shared_us;  /* the time of those, shared among sampled stacks */
+	uint64_t marker_us;  /* ... and under the marker frame */
 	uint64_t unmatched;  /* dropped: no switch-in before the next switch-out
 			      * or the thread's exit, or records were lost */
 };

@@ -40,13 +40,23 @@
 #define FLAMER_VERSION "0.1.0"
 #endif
 
+/* --off-cpu's sampling sets: 1 switch-out in P has its stack taken */
+#define OFF_LEVELS 3
+static const uint64_t off_periods[OFF_LEVELS] = { 1, 16, 256 };
+
 struct session {
 	struct record_options opt;
 	struct outfile *out;
 	struct recwriter *w;     /* the recording */
 	struct sink sink;        /* the recording as the pipeline's sink */
 	struct events *ev;       /* perf events and their rings */
-	struct events *offev;    /* --off-cpu: context switches, or NULL */
+	/* --off-cpu: context-switch sampling sets, one per period (1, 16,
+	 * 256; one set with --off-cpu-every), one enabled at a time */
+	struct events *offev[OFF_LEVELS];
+	int noff, level;
+	uint64_t off_taken;      /* switch-out samples handled */
+	uint64_t off_check_ns, off_check_taken; /* at the last level check */
+	uint64_t level_changes;
 	struct offcpu *off;      /* --off-cpu: open intervals */
 	struct order *order;     /* the rings as sources, merged by time */
 	struct frames *frames;   /* frame ids, symbol cache */
@@ -172,22 +182,30 @@ struct session *session_new(const struct record_options *opt, int *err)
 	s->order = order_new();
 	if (!s->order)
 		goto fail_report;
-	s->ev = events_new(&opt->ev, err);
+	{
+		struct events_config mc = opt->ev;
+
+		/* --off-cpu: the switch records, up to 2 per switch: room for
+		 * ~100 ms of 100k switches/s */
+		mc.switches = opt->offcpu;
+		if (opt->offcpu && mc.ring_pages < 1024 && geteuid() == 0)
+			mc.ring_pages = 1024;
+		s->ev = events_new(&mc, err);
+	}
 	if (!s->ev)
 		goto fail_report;
-	if (opt->offcpu) {
+	for (int i = 0; opt->offcpu && i < OFF_LEVELS; i++) {
 		struct events_config oc = opt->ev;
 
 		oc.offcpu = true;
-		/* switch records come at up to 2 per switch: room for ~100 ms
-		 * of 100k switches/s */
-		if (oc.ring_pages < 1024 && geteuid() == 0)
-			oc.ring_pages = 1024;
-		/* a switch-out record per sampled switch: stack copies at
-		 * 100k+ switches/s would overflow any ring */
-		s->offev = events_new(&oc, err);
-		if (!s->offev)
+		oc.switches = false;
+		oc.offcpu_period = opt->offcpu_every ? opt->offcpu_every
+						     : off_periods[i];
+		s->offev[s->noff] = events_new(&oc, err);
+		if (!s->offev[s->noff++])
 			goto fail_report;
+		if (opt->offcpu_every)
+			break;
 	}
 	s->out = outfile_open(opt->output, err);
 	if (!s->out) {
@@ -266,7 +284,8 @@ static void session_free(struct session *s)
 	recwriter_free(s->w);
 	sink_tee_free(s->sink);
 	events_free(s->ev);
-	events_free(s->offev);
+	for (int i = 0; i < s->noff; i++)
+		events_free(s->offev[i]);
 	offcpu_free(s->off);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
@@ -314,8 +333,8 @@ static int attach_one(void *ctx, pid_t tid)
 	err = world_add_thread(a->s->world, a->pid, tid);
 	if (!err)
 		err = events_add_thread(a->s->ev, tid, false);
-	if (!err && a->s->offev)
-		err = events_add_thread(a->s->offev, tid, false);
+	for (int i = 0; !err && i < a->s->noff; i++)
+		err = events_add_thread(a->s->offev[i], tid, false);
 	if (err == -ESRCH)
 		return 0; /* it just exited */
 	if (!err)
@@ -345,7 +364,7 @@ static int attach_threads(struct session *s, pid_t pid)
  * nothing. */
 static int offcpu_check(struct session *s)
 {
-	if (!s->offev || !events_kernel_refused(s->offev))
+	if (!s->noff || !events_kernel_refused(s->offev[0]))
 		return 0;
 	fl_error("--off-cpu", "needs kernel sampling, refused by the kernel "
 		 "(perf_event_paranoid > 1): run as root, grant CAP_PERFMON, "
@@ -371,8 +390,8 @@ static int start_events(struct session *s)
 	err = offcpu_check(s);
 	if (!err)
 		err = events_enable(s->ev);
-	if (!err && s->offev)
-		err = events_enable(s->offev);
+	if (!err && s->noff)
+		err = events_enable(s->offev[0]); /* every switch, at first */
 	return err;
 }
 
@@ -421,8 +440,8 @@ int session_all(struct session *s)
 
 	s->all = 1;
 	err = events_add_cpus(s->ev);
-	if (!err && s->offev)
-		err = events_add_cpus(s->offev);
+	for (int i = 0; !err && i < s->noff; i++)
+		err = events_add_cpus(s->offev[i]);
 	if (err == -EACCES || err == -EPERM) {
 		fl_error("-a", "system-wide sampling not permitted: run as root, "
 			 "grant CAP_PERFMON, or set kernel.perf_event_paranoid "
@@ -503,9 +522,10 @@ int session_launch(struct session *s, char *const argv[])
 		err = world_add_thread(s->world, pid, pid);
 	if (!err)
 		err = events_add_thread(s->ev, pid, true);
-	if (!err && s->offev)
-		err = events_add_thread(s->offev, pid, true);
-	if (!err && s->offev && offcpu_check(s))
+	/* every switch sampled from the exec on; sparser sets wait */
+	for (int i = 0; !err && i < s->noff; i++)
+		err = events_add_thread(s->offev[i], pid, i == 0);
+	if (!err && s->noff && offcpu_check(s))
 		err = -FE_UNSUPPORTED; /* reported */
 	if (err) {
 		close(go[1]);
@@ -633,7 +653,10 @@ static int deliver(void *ctx, const struct event *ev)
 			pywalker_recheck(wproc_python(p), (pid_t)ev->tid);
 		if (!err)
 			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
-		return err ? err : offcpu_out(s->off, &out);
+		/* the switches this sample stands for: the kernel's period
+		 * (frequency mode) or --off-cpu-every's */
+		s->off_taken++;
+		return err ? err : offcpu_out(s->off, &out, ev->u.sample.period);
 	case EV_SWITCH:
 		if (!s->off)
 			return 0;
@@ -641,7 +664,9 @@ static int deliver(void *ctx, const struct event *ev)
 		return ev->u.sw.out ? offcpu_switch_out(s->off, ev->pid, ev->tid, t)
 				    : offcpu_in(s->off, ev->tid, t);
 	case EV_LOST:
-		if (s->off)
+		/* lost switch records may hide a switch-in: drop what is
+		 * open; a lost sample only costs a stack */
+		if (s->off && !ev->u.lost.samples_only)
 			offcpu_lost(s->off);
 		s->lost += ev->u.lost.count;
 		t = ev->time ? ev->time : now_ns();
@@ -685,7 +710,43 @@ static int add_sources(struct session *s)
 {
 	int err = add_sources_of(s, s->ev);
 
-	return err || !s->offev ? err : add_sources_of(s, s->offev);
+	for (int i = 0; !err && i < s->noff; i++)
+		err = add_sources_of(s, s->offev[i]);
+	return err;
+}
+
+/* The adaptive bound (docs/offcpu.md): every 20 ms, the rate of
+ * switch-out samples decides which sampling set is on: the densest whose
+ * expected rate (switches seen per second / its period) stays within
+ * --off-cpu-rate; back to a denser one only below half of it. */
+static void off_level(struct session *s, uint64_t now)
+{
+	double secs = (double)(now - s->off_check_ns) / 1e9, switches;
+	uint64_t rate = s->opt.offcpu_rate;
+	int to = s->level;
+
+	if (!s->off_check_ns || secs < 0.02) {
+		if (!s->off_check_ns)
+			s->off_check_ns = now;
+		return;
+	}
+	switches = (double)(s->off_taken - s->off_check_taken) *
+		   (double)off_periods[s->level] / secs;
+	s->off_check_ns = now;
+	s->off_check_taken = s->off_taken;
+	while (to + 1 < s->noff && switches / (double)off_periods[to] > (double)rate)
+		to++;
+	while (to > 0 && switches / (double)off_periods[to - 1] < (double)rate / 2)
+		to--;
+	if (to == s->level)
+		return;
+	/* off first, then on: a switch is never sampled by both */
+	events_disable(s->offev[s->level]);
+	if (events_enable(s->offev[to]) == 0)
+		s->level = to;
+	else
+		events_enable(s->offev[s->level]);
+	s->level_changes++;
 }
 
 int session_run(struct session *s)
@@ -718,12 +779,14 @@ int session_run(struct session *s)
 		/* forwarding output: wake often so the command never waits;
 		 * the off-CPU rings fill faster than the cpu-clock ones that
 		 * wake us: look at them every 10 ms */
-		events_wait(s->ev, s->offev ? 10 : s->tty ? 20 : 100);
+		events_wait(s->ev, s->noff ? 10 : s->tty ? 20 : 100);
 		rc = order_round(s->order, 0, deliver, s);
 		if (rc < 0) {
 			err = rc;
 			break;
 		}
+		if (s->noff > 1)
+			off_level(s, now_ns());
 		if (now - last_flush > 1000000000ull) {
 			err = recwriter_flush(s->w);
 			if (err)
@@ -743,8 +806,8 @@ int session_run(struct session *s)
 	}
 	end_ns = now_ns();
 	events_disable(s->ev);
-	if (s->offev)
-		events_disable(s->offev);
+	for (int i = 0; i < s->noff; i++)
+		events_disable(s->offev[i]);
 	if (!err) {
 		/* drain what is left in the rings */
 		rc = order_round(s->order, 1, deliver, s);
@@ -859,11 +922,14 @@ int session_finish(struct session *s, int run_err)
 		const struct offcpu_stats *os = offcpu_stats(s->off);
 
 		fprintf(stderr, "flamer: off-CPU: %llu intervals (%llu without "
-				"a stack), %.3f s in all; %llu dropped (switch-in "
-				"not seen)\n",
+				"a stack), %.3f s in all (%.3f s of it shared "
+				"among sampled stacks, %.3f s not sampled); %llu "
+				"dropped (switch-in not seen)\n",
 			(unsigned long long)os->intervals,
 			(unsigned long long)os->unsampled,
 			(double)os->total_us / 1e6,
+			(double)os->shared_us / 1e6,
+			(double)os->marker_us / 1e6,
 			(unsigned long long)os->unmatched);
 	}
 	world_warn_missing_jit(s->world);

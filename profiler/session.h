@@ -27,6 +27,10 @@ struct record_options {
 	bool lines;              /* --lines: Python line numbers */
 	bool progress;           /* live progress line on a terminal */
 	bool offcpu;             /* --off-cpu: record off-CPU intervals */
+	uint64_t offcpu_every;   /* --off-cpu-every N: a stack for 1
+				  * switch-out in N, always; 0: adaptive */
+	uint64_t offcpu_rate;    /* adaptive: about this many switch-out
+				  * stacks a second at most (docs/offcpu.md) */
 	/* flamer top: a second sink fed with everything (ops NULL: none),
 	 * and a callback once a second (NULL: none); ctx borrowed */
 	struct sink tap;

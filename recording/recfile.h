@@ -83,6 +83,10 @@ enum frame_kind {
 #define REC_SF_PY_AMBIGUOUS (1u << 1)  /* Python frames stacked on top */
 #define REC_SF_PY_INVALID (1u << 2)    /* Python walk ended in [invalid] */
 #define REC_SF_OFFCPU (1u << 3)        /* an off-CPU interval: weight in us */
+#define REC_SF_OFFCPU_SHARE (1u << 4)  /* with REC_SF_OFFCPU: the share of
+					* intervals without a stack given to
+					* this sampled stack (an estimate,
+					* docs/offcpu.md) */
 
 /* END status */
 #define REC_END_INTERRUPTED (1u << 0) /* stopped by SIGINT/SIGTERM */
