@@ -43,9 +43,9 @@ run() {
 : >"$W/runs.tsv"
 for r in $(seq "$ROUNDS"); do
 	run baseline "$PP" -n "$N"
-	run "flamer --off-cpu" "$FLAMER" record -q --off-cpu -o "$W/flamer --off-cpu.data" -- "$PP" -n "$N"
-	run "flamer --off-cpu-every 10" "$FLAMER" record -q --off-cpu --off-cpu-every 10 -o "$W/flamer --off-cpu-every 10.data" -- "$PP" -n "$N"
-	run "flamer --off-cpu-every 100" "$FLAMER" record -q --off-cpu --off-cpu-every 100 -o "$W/flamer --off-cpu-every 100.data" -- "$PP" -n "$N"
+	run "flamer --off-cpu (adaptive, default)" "$FLAMER" record --off-cpu -o "$W/flamer --off-cpu (adaptive, default).data" -- "$PP" -n "$N"
+	run "flamer --off-cpu --off-cpu-every 1" "$FLAMER" record --off-cpu --off-cpu-every 1 -o "$W/flamer --off-cpu --off-cpu-every 1.data" -- "$PP" -n "$N"
+	run "flamer --off-cpu --off-cpu-every 10" "$FLAMER" record --off-cpu --off-cpu-every 10 -o "$W/flamer --off-cpu --off-cpu-every 10.data" -- "$PP" -n "$N"
 	run "perf -e sched:sched_switch -g" perf record -q -e sched:sched_switch -g -o "$W/perf -e sched:sched_switch -g.data" -- "$PP" -n "$N"
 	run "perf -e sched:sched_switch --call-graph dwarf" perf record -q -e sched:sched_switch --call-graph dwarf,8192 -o "$W/perf -e sched:sched_switch --call-graph dwarf.data" -- "$PP" -n "$N"
 done

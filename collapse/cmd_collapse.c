@@ -193,11 +193,12 @@ static int parse_args(int argc, char **argv, struct env *env)
 		fl_error("--to", "must be after --from");
 		return -1;
 	}
-	/* speedscope and pprof label their values as samples of the
-	 * recording's period: microseconds would be mislabelled */
-	if (env->ro.mode != RECFOLD_CPU && env->format != OUT_FOLDED) {
-		fl_error("--off-cpu/--wall", "only with --format folded (the "
-			 "other formats would label microseconds as samples)");
+	/* pprof labels its values as CPU samples of the recording's
+	 * period: microseconds of waiting would be mislabelled */
+	if (env->ro.mode != RECFOLD_CPU && env->format == OUT_PPROF) {
+		fl_error(env->ro.mode == RECFOLD_OFFCPU ? "--off-cpu" : "--wall",
+			 "not with --format pprof (it counts CPU samples); "
+			 "use --format folded or speedscope");
 		return -1;
 	}
 	return 0;

@@ -32,6 +32,8 @@ struct fold_entry {
 /* What a recording says about its samples; all 0 / "" for text input. */
 struct fold_info {
 	double period_ns;     /* CPU time one sample stands for (1e9 / Hz) */
+	int weight_us;        /* weights are microseconds (collapse
+			       * --off-cpu / --wall), not samples */
 	uint64_t start_ns;    /* wall clock at the start, ns since the epoch */
 	uint64_t duration_ns; /* length of the recording */
 	char event[32];       /* the sampled event ("cpu-clock") */

@@ -432,6 +432,19 @@ static int root_of(struct rf *rf, uint32_t pid, uint32_t tid, size_t *len,
 
 static int emit_keys(struct rf *rf, uint32_t *entry);
 
+/* Whether key id is an off-CPU stack (ends in the mark). */
+static int key_offcpu(struct rf *rf, uint32_t id)
+{
+	size_t klen;
+	const char *k = intern_get(rf->keys, id, &klen);
+	uint32_t last;
+
+	if (klen < 12)
+		return 0;
+	memcpy(&last, k + klen - 4, 4);
+	return last == OFFCPU_MARK;
+}
+
 static int emit(struct rf *rf)
 {
 	size_t nkeys = intern_count(rf->keys);
@@ -444,9 +457,17 @@ static int emit(struct rf *rf)
 			return -ENOMEM;
 	}
 	err = emit_keys(rf, entry);
-	for (size_t i = 0; !err && i < rf->ntl; i++)
+	for (size_t i = 0; !err && i < rf->ntl; i++) {
+		double w = rf->tl[i].weight;
+
+		/* --wall: a CPU sample stands for one period, in us */
+		if (rf->o->mode == RECFOLD_WALL && rf->freq > 0 &&
+		    !key_offcpu(rf, rf->tl[i].entry))
+			w = w * 1e6 / rf->freq;
 		err = fold_add_sample(rf->f, entry[rf->tl[i].entry],
-				      rf->tl[i].time_ns, rf->tl[i].weight);
+				      rf->tl[i].time_ns, w);
+	}
+	fold_info(rf->f)->weight_us = rf->o->mode != RECFOLD_CPU;
 	free(entry);
 	fold_info(rf->f)->duration_ns = rf->duration_ns > rf->last_ns ?
 					rf->duration_ns : rf->last_ns;

@@ -204,15 +204,23 @@ static int cmp_tl(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
-/* One sample's weight: CPU time in ns when the period is known. */
+/* One sample's weight: CPU time in ns when the period is known;
+ * microseconds as they are (--off-cpu / --wall). */
 static long long tl_weight(const struct fold_info *in, double w)
 {
-	return llround(in->period_ns > 0 ? w * in->period_ns : w);
+	return llround(in->period_ns > 0 && !in->weight_us ? w * in->period_ns : w);
+}
+
+/* A sample's time in the unit of the weights. */
+static unsigned long long tl_time(const struct fold_info *in, uint64_t ns)
+{
+	return in->weight_us ? ns / 1000 : ns;
 }
 
 /* One "sampled" profile per thread with its samples in time order, each
- * weighing the CPU time it stands for (unit nanoseconds), so speedscope's
- * time-order view is the thread's timeline of CPU use. */
+ * weighing the CPU time it stands for (unit nanoseconds; microseconds of
+ * CPU and off-CPU time with --off-cpu / --wall), so speedscope's
+ * time-order view is the thread's timeline. */
 static int write_timeline(FILE *out, const struct fold *f,
 			  const struct split *sp, const struct fold_entry *e,
 			  size_t n)
@@ -220,7 +228,8 @@ static int write_timeline(FILE *out, const struct fold *f,
 	const struct fold_info *in = fold_info_get(f);
 	size_t ns, *idx = NULL, *pos = NULL, nent = fold_count(f);
 	const struct fold_sample *s = fold_samples(f, &ns);
-	const char *unit = in->period_ns > 0 ? "nanoseconds" : "none";
+	const char *unit = in->weight_us ? "microseconds"
+			 : in->period_ns > 0 ? "nanoseconds" : "none";
 
 	idx = malloc(ns * sizeof *idx);
 	pos = malloc((nent ? nent : 1) * sizeof *pos);
@@ -248,8 +257,8 @@ static int write_timeline(FILE *out, const struct fold *f,
 		speedscope_json_string(out, name, strlen(name));
 		fprintf(out, ",\"unit\":\"%s\",\"startValue\":%llu,"
 			     "\"endValue\":%llu,\"samples\":[", unit,
-			(unsigned long long)s[idx[a]].time_ns,
-			(unsigned long long)(s[idx[a]].time_ns + (uint64_t)sum));
+			tl_time(in, s[idx[a]].time_ns),
+			tl_time(in, s[idx[a]].time_ns) + (unsigned long long)sum);
 		for (size_t j = a; j < b; j++) {
 			size_t i = pos[s[idx[j]].entry];
 

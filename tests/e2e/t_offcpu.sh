@@ -71,6 +71,30 @@ awk -F'\t' 'index($1, "[off-cpu] ") == 1 && ($2 < 214 || $2 > 242) { bad++ } ind
 awk -F'\t' 'index($1, "start_thread ") == 1 && $2 >= 214 && $2 <= 242 { bad++ } index($1, "start_thread ") == 1 { n++ }
 	END { exit !(n > 0 && !bad) }' "$T/colors" || fail "start_thread (CPU and off-CPU time) coloured as off-CPU"
 
+# speedscope: one timeline per thread in microseconds, each thread's
+# total that of the folded output (--wall: CPU samples count a period)
+for m in wall off-cpu; do
+	"$FLAMER" collapse --$m --format speedscope "$T/o.data" >"$T/$m.json" 2>/dev/null || fail "collapse --$m --format speedscope"
+	"$FLAMER" collapse --$m --tid "$T/o.data" | awk '{ split($1, a, ";"); t[a[1]] += $NF } END { for (k in t) print k, t[k] }' | sort >"$T/$m.totals"
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for p in d["profiles"]:
+    assert p["unit"] == "microseconds", p["unit"]
+    assert p["endValue"] - p["startValue"] == sum(p["weights"])
+    print(p["name"].split(" ")[0], sum(p["weights"]))
+' "$T/$m.json" | sort >"$T/$m.sstotals" || fail "speedscope --$m: not microseconds or inconsistent"
+	# equal but for rounding (1e6 / 999 us per CPU sample, rounded per
+	# sample in speedscope, per stack in folded)
+	join "$T/$m.totals" "$T/$m.sstotals" | awk '{ n++; d = $2 - $3; if (d < 0) d = -d; if (d > 1 + $2 / 1000) bad++ } END { exit !(n > 0 && !bad) }' ||
+		fail "speedscope --$m totals differ from folded: $(paste "$T/$m.totals" "$T/$m.sstotals" | head -5)"
+	[ "$(wc -l <"$T/$m.totals")" -eq "$(wc -l <"$T/$m.sstotals")" ] || fail "speedscope --$m: not one profile per thread"
+done
+# pprof counts CPU samples: refused with one line
+expect_exit 2 "$FLAMER" collapse --off-cpu --format pprof -o "$T/x.pb.gz" "$T/o.data"
+expect_grep '^flamer: --off-cpu: not with --format pprof' "$T/stderr"
+[ ! -e "$T/x.pb.gz" ] || fail "pprof output written despite the error"
+
 # usage errors
 expect_exit 2 "$FLAMER" collapse --off-cpu --wall "$T/o.data"
 printf 'a;b 1\n' >"$T/x.folded"
