@@ -7,6 +7,7 @@
 #include "events.h"
 #include "frames.h"
 #include "offcpu.h"
+#include "blocked.h"
 #include "order.h"
 #include "procfs.h"
 #include "sink.h"
@@ -57,6 +58,7 @@ struct session {
 	uint64_t off_taken;      /* switch-out samples handled */
 	uint64_t off_check_ns, off_check_taken; /* at the last level check */
 	uint64_t level_changes;
+	unsigned blocked_at_start; /* -p --off-cpu: threads read at attach */
 	struct offcpu *off;      /* --off-cpu: open intervals */
 	struct order *order;     /* the rings as sources, merged by time */
 	struct frames *frames;   /* frame ids, symbol cache */
@@ -395,6 +397,31 @@ static int start_events(struct session *s)
 	return err;
 }
 
+/* --off-cpu -p: threads blocked since before the attach have no
+ * switch-out to sample; read them before the events start, open their
+ * intervals once they have (blocked.h). */
+static int start_with_blocked(struct session *s, pid_t pid)
+{
+	struct blocked *b = NULL;
+	int err, n;
+
+	if (!events_kernel_refused(s->offev[0])) {
+		b = blocked_read(pid, s->world, s->stacks, s->frames);
+		if (!b)
+			return -ENOMEM;
+	}
+	err = start_events(s);
+	if (!err && b) {
+		n = blocked_commit(b, s->off, now_ns() - s->t0_ns);
+		if (n < 0)
+			err = n;
+		else
+			s->blocked_at_start = (unsigned)n;
+	}
+	blocked_free(b);
+	return err;
+}
+
 int session_attach(struct session *s, pid_t pid)
 {
 	int err;
@@ -431,7 +458,7 @@ int session_attach(struct session *s, pid_t pid)
 			 flamer_strerror(err));
 		return err;
 	}
-	return start_events(s);
+	return s->off ? start_with_blocked(s, pid) : start_events(s);
 }
 
 int session_all(struct session *s)
@@ -931,6 +958,11 @@ int session_finish(struct session *s, int run_err)
 			(double)os->shared_us / 1e6,
 			(double)os->marker_us / 1e6,
 			(unsigned long long)os->unmatched);
+		if (s->blocked_at_start)
+			fprintf(stderr, "flamer: off-CPU: %u thread%s blocked "
+					"since before the attach, read once then\n",
+				s->blocked_at_start,
+				s->blocked_at_start == 1 ? "" : "s");
 	}
 	world_warn_missing_jit(s->world);
 	if (!fl_quiet)

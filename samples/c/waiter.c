@@ -8,12 +8,15 @@
  *                                                 of work and Z ms of sleep
  *   (threads "locker") locker -> lock_work (holding a    with -l
  *                      mutex 10 ms) / lock_wait (in pthread_mutex_lock)
+ *   (thread "reader")  reader -> read_wait -> read        with -r: blocked
+ *                      on a pipe nobody writes, for ever (never joined)
  *
  * Options:
  *   -d SECONDS  run time (default 10); the main thread sleeps through it
  *   -s          run the spinner
  *   -w MS -z MS run the mixed thread (work MS, sleep MS)
  *   -l          run two locker threads contending on one mutex
+ *   -r          run the reader thread
  *   -p FILE     write the pid to FILE once every thread runs
  * The spinner counts its loops; at the end "spins N" is printed, and the
  * wall time the threads measured themselves in each phase (on a loaded
@@ -128,6 +131,23 @@ static NOINLINE void *locker(void *arg)
 	return NULL;
 }
 
+static int never[2];
+
+NOINLINE void read_wait(void)
+{
+	char c;
+
+	while (read(never[0], &c, 1) < 0)
+		;
+}
+
+static NOINLINE void *reader(void *arg)
+{
+	(void)arg;
+	read_wait();
+	return NULL;
+}
+
 static void start(pthread_t *t, void *(*fn)(void *), const char *name)
 {
 	if (pthread_create(t, NULL, fn, NULL)) {
@@ -141,20 +161,21 @@ int main(int argc, char **argv)
 {
 	double secs = 10;
 	const char *pidfile = NULL;
-	int spin = 0, locks = 0, nt = 0, c;
-	pthread_t t[4];
+	int spin = 0, locks = 0, rd = 0, nt = 0, c;
+	pthread_t t[4], rt;
 
-	while ((c = getopt(argc, argv, "d:sw:z:lp:")) != -1) {
+	while ((c = getopt(argc, argv, "d:sw:z:lrp:")) != -1) {
 		switch (c) {
 		case 'd': secs = atof(optarg); break;
 		case 's': spin = 1; break;
 		case 'w': work_ms = atoi(optarg); break;
 		case 'z': sleep_ms = atoi(optarg); break;
 		case 'l': locks = 1; break;
+		case 'r': rd = 1; break;
 		case 'p': pidfile = optarg; break;
 		default:
 			fprintf(stderr, "usage: waiter [-d S] [-s] [-w MS -z MS]"
-					" [-l] [-p FILE]\n");
+					" [-l] [-r] [-p FILE]\n");
 			return 2;
 		}
 	}
@@ -165,6 +186,13 @@ int main(int argc, char **argv)
 	if (locks) {
 		start(&t[nt++], locker, "locker");
 		start(&t[nt++], locker, "locker");
+	}
+	if (rd) {
+		if (pipe(never)) {
+			perror("pipe");
+			return 1;
+		}
+		start(&rt, reader, "reader");
 	}
 	if (pidfile) {
 		FILE *f = fopen(pidfile, "w");
