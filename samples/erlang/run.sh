@@ -3,7 +3,7 @@
 #
 #   samples/erlang/run.sh [--no-perf-map] WORKDIR WORKLOAD SECONDS PIDFILE
 #
-# WORKLOAD: myapp | fibm (Erlang, compiled with erlc into WORKDIR) or
+# WORKLOAD: myapp | fibm | sleeper (Erlang, compiled with erlc into WORKDIR) or
 # elixir (samples/elixir/worker.exs).  With the JIT's perf map (default:
 # +JPperf map, which also keeps frame pointers in JIT code) or without it.
 # Runs in the foreground; the VM's OS pid is written to PIDFILE as soon as
@@ -19,8 +19,8 @@ fi
 dir=$1 workload=$2 secs=$3 pidfile=$4
 mkdir -p "$dir"
 case $workload in
-myapp|fibm)
-	erlc -o "$dir" "$here/myapp.erl" "$here/fibm.erl"
+myapp|fibm|sleeper)
+	erlc -o "$dir" "$here/myapp.erl" "$here/fibm.erl" "$here/sleeper.erl"
 	# shellcheck disable=SC2086
 	exec erl -noshell -noinput $jp -pa "$dir" -run "$workload" main "$secs" "$pidfile"
 	;;
