@@ -13,7 +13,8 @@
  * Every switch also comes as a switch-out record (offcpu_switch_out),
  * sampled or not; an interval starts at that record (for a sampled one,
  * after the sample's own cost).  Intervals whose switch-out was not
- * sampled (the kernel took 1 in P: frequency mode or --off-cpu-every) are
+ * sampled (the kernel took 1 in P: the session's sampling sets or
+ * --off-cpu-every, docs/offcpu.md) are
  * still measured exactly, and their time is shared among the stacks the
  * same thread sampled in the same window (1 s, at most 32 stacks), in
  * proportion to each sampled interval's length * (P - 1), as samples

@@ -54,7 +54,7 @@ struct session {
 	/* --off-cpu: context-switch sampling sets, one per period (1, 16,
 	 * 256; one set with --off-cpu-every), one enabled at a time */
 	struct events *offev[OFF_LEVELS];
-	int noff, level;
+	int noff, level, max_level;
 	uint64_t off_taken;      /* switch-out samples handled */
 	uint64_t off_check_ns, off_check_taken; /* at the last level check */
 	uint64_t level_changes;
@@ -771,6 +771,8 @@ static void off_level(struct session *s, uint64_t now)
 	events_disable(s->offev[s->level]);
 	if (events_enable(s->offev[to]) == 0)
 		s->level = to;
+	if (s->level > s->max_level)
+		s->max_level = s->level;
 	else
 		events_enable(s->offev[s->level]);
 	s->level_changes++;
@@ -958,6 +960,14 @@ int session_finish(struct session *s, int run_err)
 			(double)os->shared_us / 1e6,
 			(double)os->marker_us / 1e6,
 			(unsigned long long)os->unmatched);
+		if (s->level_changes)
+			fprintf(stderr, "flamer: off-CPU: the switches came "
+					"faster than --off-cpu-rate %llu/s: stacks "
+					"of down to 1 switch in %llu for part of "
+					"the time (%llu changes)\n",
+				(unsigned long long)s->opt.offcpu_rate,
+				(unsigned long long)off_periods[s->max_level],
+				(unsigned long long)s->level_changes);
 		if (s->blocked_at_start)
 			fprintf(stderr, "flamer: off-CPU: %u thread%s blocked "
 					"since before the attach, read once then\n",
