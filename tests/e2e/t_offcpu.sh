@@ -75,6 +75,8 @@ awk -F'\t' 'index($1, "start_thread ") == 1 && $2 >= 214 && $2 <= 242 { bad++ } 
 # total that of the folded output (--wall: CPU samples count a period)
 for m in wall off-cpu; do
 	"$FLAMER" collapse --$m --format speedscope "$T/o.data" >"$T/$m.json" 2>/dev/null || fail "collapse --$m --format speedscope"
+	python3 tests/collapse/schema_check.py tests/collapse/speedscope-schema.json "$T/$m.json" >/dev/null ||
+		fail "speedscope --$m: not valid for speedscope's schema"
 	"$FLAMER" collapse --$m --tid "$T/o.data" | awk '{ split($1, a, ";"); t[a[1]] += $NF } END { for (k in t) print k, t[k] }' | sort >"$T/$m.totals"
 	python3 -c '
 import json, sys
