@@ -256,6 +256,12 @@ static int close_one(struct offcpu *o, struct pending *p, uint64_t time_ns)
 	uint64_t ns = time_ns > p->t_out ? time_ns - p->t_out : 0;
 	int err = 0;
 
+	/* an interval that starts past its window's span begins a new one */
+	if (p->win && p->t_out - p->win_start >= WINDOW_NS) {
+		err = window_end(o, p, p->t_out);
+		if (err)
+			return err;
+	}
 	if (!p->win) {
 		p->win = 1;
 		p->win_start = p->t_out;
