@@ -63,10 +63,19 @@ static void setup_attr(struct events *ev)
 	a->comm_exec = 1;
 	a->task = 1;
 	a->sample_id_all = 1;
-	/* --off-cpu: the switch records come with the cpu-clock events,
-	 * which stay enabled while the session switches the context-switch
-	 * sampling sets on and off (a disabled event writes no records) */
-	a->context_switch = ev->cfg.switches;
+	if (ev->cfg.switches) {
+		/* --off-cpu: the switch records, from a dummy event of their
+		 * own, which stays enabled while the session switches the
+		 * context-switch sampling sets on and off (a disabled event
+		 * writes no records), in rings of their own (they come at
+		 * every switch of the target, or of the machine with -a) */
+		a->config = PERF_COUNT_SW_DUMMY;
+		a->freq = 0;
+		a->sample_period = 1;
+		a->context_switch = 1;
+		a->mmap = a->mmap2 = a->build_id = a->mmap_data = 0;
+		a->comm = a->comm_exec = a->task = 0;
+	}
 	if (ev->cfg.offcpu) {
 		/* sampled in the switching-out thread's context: its kernel
 		 * stack (schedule and its callers) and user registers */
@@ -288,6 +297,9 @@ const char *events_name(const struct events *ev)
 	if (ev->attr.type == PERF_TYPE_SOFTWARE &&
 	    ev->attr.config == PERF_COUNT_SW_CONTEXT_SWITCHES)
 		return "context-switches";
+	if (ev->attr.type == PERF_TYPE_SOFTWARE &&
+	    ev->attr.config == PERF_COUNT_SW_DUMMY)
+		return "dummy";
 	return "unknown";
 }
 

@@ -35,7 +35,8 @@ struct events_config {
 				 * the live process) instead of per 64 KiB */
 	uint64_t offcpu_period; /* the context-switch event: sample 1
 				 * switch-out in N (0: 1) */
-	bool switches;        /* PERF_RECORD_SWITCH records (--off-cpu) */
+	bool switches;        /* a dummy event for PERF_RECORD_SWITCH
+			       * records only (--off-cpu) */
 	bool offcpu;          /* the context-switch event (--off-cpu): a
 				 * sample at every offcpu_period-th
 				 * switch-out; no mmap/comm/task or switch

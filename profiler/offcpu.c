@@ -15,12 +15,16 @@ enum { NONE, SAMPLED, UNSAMPLED };
  * the same window of a thread: at most this long, this many stacks. */
 #define WINDOW_NS 1000000000ull
 #define WINDOW_STACKS 32
+/* ... and within two classes: waits shorter than this and the others, so
+ * that one long unsampled wait is never spread over stacks that were only
+ * seen in short waits (nor the reverse) */
+#define LONG_NS 10000000ull
 
 /* A stack sampled in the window with a period above 1: the unsampled
  * time it stands for, L * (P - 1) summed over its intervals. */
 struct share {
 	uint32_t *frames, n, flags, cpu;
-	double extra_ns;
+	double extra_ns[2];       /* short, long */
 };
 
 struct pending {
@@ -33,7 +37,8 @@ struct pending {
 	uint64_t last_in;         /* the last interval's end */
 	int win;                  /* the window has begun */
 	uint64_t win_start;
-	uint64_t u_ns;            /* the window's intervals without a stack */
+	uint64_t u_ns[2];         /* the window's intervals without a stack:
+				   * short, long */
 	struct share sh[WINDOW_STACKS];
 	size_t nsh;
 	struct rec_sample s;
@@ -185,30 +190,36 @@ static int emit(struct offcpu *o, struct pending *p, uint64_t time_ns,
  * exactly.  With no such stack it goes to the marker frame. */
 static int window_end(struct offcpu *o, struct pending *p, uint64_t time_ns)
 {
-	uint64_t us = (p->u_ns + 500) / 1000, given = 0, upto;
-	double sum = 0, cum = 0;
 	int err = 0;
 
-	for (size_t i = 0; i < p->nsh; i++)
-		sum += p->sh[i].extra_ns;
-	if (us && sum > 0) {
-		for (size_t i = 0; i < p->nsh && !err; i++) {
-			cum += p->sh[i].extra_ns;
-			upto = (uint64_t)((double)us * (cum / sum) + 0.5);
-			if (upto > us)
-				upto = us;
-			err = emit(o, p, time_ns, p->sh[i].cpu,
-				   p->sh[i].flags | REC_SF_OFFCPU_SHARE,
-				   upto - given, p->sh[i].n, p->sh[i].frames);
-			given = upto;
+	for (int c = 0; c < 2 && !err; c++) {
+		uint64_t us = (p->u_ns[c] + 500) / 1000, given = 0, upto;
+		double sum = 0, cum = 0;
+
+		for (size_t i = 0; i < p->nsh; i++)
+			sum += p->sh[i].extra_ns[c];
+		if (us && sum > 0) {
+			for (size_t i = 0; i < p->nsh && !err; i++) {
+				if (p->sh[i].extra_ns[c] <= 0)
+					continue;
+				cum += p->sh[i].extra_ns[c];
+				upto = (uint64_t)((double)us * (cum / sum) + 0.5);
+				if (upto > us)
+					upto = us;
+				err = emit(o, p, time_ns, p->sh[i].cpu,
+					   p->sh[i].flags | REC_SF_OFFCPU_SHARE,
+					   upto - given, p->sh[i].n,
+					   p->sh[i].frames);
+				given = upto;
+			}
+			o->st.shared_us += us;
+		} else if (us) {
+			o->st.marker_us += us;
+			err = emit(o, p, time_ns, 0, 0, us, 1, &o->unsampled_id);
 		}
-		o->st.shared_us += us;
-	} else if (us) {
-		o->st.marker_us += us;
-		err = emit(o, p, time_ns, 0, 0, us, 1, &o->unsampled_id);
+		p->u_ns[c] = 0;
 	}
 	shares_clear(p);
-	p->u_ns = 0;
 	p->win = 0;
 	return err;
 }
@@ -219,6 +230,7 @@ static int share_add(struct offcpu *o, struct pending *p, uint64_t ns,
 		     uint64_t time_ns)
 {
 	double extra = (double)ns * (double)(p->period - 1);
+	int c = ns >= LONG_NS;
 	uint32_t flags = p->s.flags & ~(uint32_t)REC_SF_OFFCPU;
 	struct share *sh;
 	int err;
@@ -227,7 +239,7 @@ static int share_add(struct offcpu *o, struct pending *p, uint64_t ns,
 		sh = &p->sh[i];
 		if (sh->n == p->s.n && sh->flags == flags &&
 		    !memcmp(sh->frames, p->s.frames, p->s.n * sizeof *p->s.frames)) {
-			sh->extra_ns += extra;
+			sh->extra_ns[c] += extra;
 			return 0;
 		}
 	}
@@ -246,7 +258,8 @@ static int share_add(struct offcpu *o, struct pending *p, uint64_t ns,
 	sh->n = p->s.n;
 	sh->flags = flags;
 	sh->cpu = p->s.cpu;
-	sh->extra_ns = extra;
+	sh->extra_ns[c] = extra;
+	sh->extra_ns[!c] = 0;
 	p->nsh++;
 	return 0;
 }
@@ -270,7 +283,7 @@ static int close_one(struct offcpu *o, struct pending *p, uint64_t time_ns)
 	p->last_in = time_ns;
 	if (p->open == UNSAMPLED) {
 		p->open = NONE;
-		p->u_ns += ns;
+		p->u_ns[ns >= LONG_NS] += ns;
 		o->st.unsampled++;
 	} else {
 		p->open = NONE;
@@ -326,12 +339,21 @@ void offcpu_lost(struct offcpu *o)
 		}
 }
 
-int offcpu_flush(struct offcpu *o, uint64_t time_ns)
+int offcpu_flush(struct offcpu *o, uint64_t time_ns,
+		 int (*alive)(uint32_t pid, uint32_t tid))
 {
 	int err = 0;
 
 	for (size_t i = 0; i < o->n && !err; i++) {
-		if (o->p[i]->open)
+		struct pending *p = o->p[i];
+
+		if (p->open && alive && !alive(p->pid, p->tid)) {
+			/* gone, its exit not seen (records lost): when it
+			 * ended is unknown */
+			p->open = NONE;
+			o->st.unmatched++;
+		}
+		if (p->open)
 			err = close_one(o, o->p[i], time_ns);
 		if (!err)
 			err = window_end(o, o->p[i], time_ns);

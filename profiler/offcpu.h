@@ -16,8 +16,9 @@
  * sampled (the kernel took 1 in P: the session's sampling sets or
  * --off-cpu-every, docs/offcpu.md) are
  * still measured exactly, and their time is shared among the stacks the
- * same thread sampled in the same window (1 s, at most 32 stacks), in
- * proportion to each sampled interval's length * (P - 1), as samples
+ * same thread sampled in the same window (1 s, at most 32 stacks) and
+ * class (waits under 10 ms, and longer ones), in proportion to each
+ * sampled interval's length * (P - 1), as samples
  * flagged REC_SF_OFFCPU_SHARE: totals per thread stay exact, the split
  * among its stacks is an estimate.  Time with no sampled stack to go to
  * is written under the "[off-cpu: stack not sampled]" frame.
@@ -69,8 +70,12 @@ void offcpu_lost(struct offcpu *o);
 /* Thread tid was created (a fork record): a reused tid is alive again. */
 void offcpu_fork(struct offcpu *o, uint32_t tid);
 
-/* Closes every open interval at time_ns.  0 or the sink's error. */
-int offcpu_flush(struct offcpu *o, uint64_t time_ns);
+/* Closes every open interval at time_ns, but drops (and counts) those of
+ * threads that alive (may be NULL) says are gone: their exit record was
+ * lost, and closing them at the end would stretch them.  0 or the sink's
+ * error. */
+int offcpu_flush(struct offcpu *o, uint64_t time_ns,
+		 int (*alive)(uint32_t pid, uint32_t tid));
 
 struct offcpu_stats {
 	uint64_t intervals;  /* measured (with a stack or not) */

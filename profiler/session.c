@@ -51,6 +51,7 @@ struct session {
 	struct recwriter *w;     /* the recording */
 	struct sink sink;        /* the recording as the pipeline's sink */
 	struct events *ev;       /* perf events and their rings */
+	struct events *swev;     /* --off-cpu: switch records, or NULL */
 	/* --off-cpu: context-switch sampling sets, one per period (1, 16,
 	 * 256; one set with --off-cpu-every), one enabled at a time */
 	struct events *offev[OFF_LEVELS];
@@ -184,18 +185,21 @@ struct session *session_new(const struct record_options *opt, int *err)
 	s->order = order_new();
 	if (!s->order)
 		goto fail_report;
-	{
-		struct events_config mc = opt->ev;
-
-		/* --off-cpu: the switch records, up to 2 per switch: room for
-		 * ~100 ms of 100k switches/s */
-		mc.switches = opt->offcpu;
-		if (opt->offcpu && mc.ring_pages < 1024 && geteuid() == 0)
-			mc.ring_pages = 1024;
-		s->ev = events_new(&mc, err);
-	}
+	s->ev = events_new(&opt->ev, err);
 	if (!s->ev)
 		goto fail_report;
+	if (opt->offcpu) {
+		struct events_config sc = opt->ev;
+
+		/* the switch records, up to 2 per switch: room for ~100 ms of
+		 * 100k switches/s */
+		sc.switches = true;
+		if (sc.ring_pages < 1024 && geteuid() == 0)
+			sc.ring_pages = 1024;
+		s->swev = events_new(&sc, err);
+		if (!s->swev)
+			goto fail_report;
+	}
 	for (int i = 0; opt->offcpu && i < OFF_LEVELS; i++) {
 		struct events_config oc = opt->ev;
 
@@ -203,6 +207,10 @@ struct session *session_new(const struct record_options *opt, int *err)
 		oc.switches = false;
 		oc.offcpu_period = opt->offcpu_every ? opt->offcpu_every
 						     : off_periods[i];
+		/* the set of every switch takes a stack copy per switch:
+		 * room for bursts until the rate check turns it off */
+		if (oc.offcpu_period == 1 && oc.ring_pages < 1024 && geteuid() == 0)
+			oc.ring_pages = 1024;
 		s->offev[s->noff] = events_new(&oc, err);
 		if (!s->offev[s->noff++])
 			goto fail_report;
@@ -288,6 +296,7 @@ static void session_free(struct session *s)
 	events_free(s->ev);
 	for (int i = 0; i < s->noff; i++)
 		events_free(s->offev[i]);
+	events_free(s->swev);
 	offcpu_free(s->off);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
@@ -335,6 +344,8 @@ static int attach_one(void *ctx, pid_t tid)
 	err = world_add_thread(a->s->world, a->pid, tid);
 	if (!err)
 		err = events_add_thread(a->s->ev, tid, false);
+	if (!err && a->s->swev)
+		err = events_add_thread(a->s->swev, tid, false);
 	for (int i = 0; !err && i < a->s->noff; i++)
 		err = events_add_thread(a->s->offev[i], tid, false);
 	if (err == -ESRCH)
@@ -392,6 +403,8 @@ static int start_events(struct session *s)
 	err = offcpu_check(s);
 	if (!err)
 		err = events_enable(s->ev);
+	if (!err && s->swev)
+		err = events_enable(s->swev);
 	if (!err && s->noff)
 		err = events_enable(s->offev[0]); /* every switch, at first */
 	return err;
@@ -467,6 +480,8 @@ int session_all(struct session *s)
 
 	s->all = 1;
 	err = events_add_cpus(s->ev);
+	if (!err && s->swev)
+		err = events_add_cpus(s->swev);
 	for (int i = 0; !err && i < s->noff; i++)
 		err = events_add_cpus(s->offev[i]);
 	if (err == -EACCES || err == -EPERM) {
@@ -549,6 +564,8 @@ int session_launch(struct session *s, char *const argv[])
 		err = world_add_thread(s->world, pid, pid);
 	if (!err)
 		err = events_add_thread(s->ev, pid, true);
+	if (!err && s->swev)
+		err = events_add_thread(s->swev, pid, true);
 	/* every switch sampled from the exec on; sparser sets wait */
 	for (int i = 0; !err && i < s->noff; i++)
 		err = events_add_thread(s->offev[i], pid, i == 0);
@@ -737,9 +754,20 @@ static int add_sources(struct session *s)
 {
 	int err = add_sources_of(s, s->ev);
 
+	if (!err && s->swev)
+		err = add_sources_of(s, s->swev);
 	for (int i = 0; !err && i < s->noff; i++)
 		err = add_sources_of(s, s->offev[i]);
 	return err;
+}
+
+/* Whether thread tid of pid still exists (for intervals open at the end). */
+static int thread_alive(uint32_t pid, uint32_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%u/task/%u", pid, tid);
+	return access(path, F_OK) == 0;
 }
 
 /* The adaptive bound (docs/offcpu.md): every 20 ms, the rate of
@@ -837,6 +865,8 @@ int session_run(struct session *s)
 	events_disable(s->ev);
 	for (int i = 0; i < s->noff; i++)
 		events_disable(s->offev[i]);
+	if (s->swev)
+		events_disable(s->swev);
 	if (!err) {
 		/* drain what is left in the rings */
 		rc = order_round(s->order, 1, deliver, s);
@@ -845,7 +875,7 @@ int session_run(struct session *s)
 	}
 	if (!err && s->off) {
 		/* threads still off the CPU: until the end, at least */
-		err = offcpu_flush(s->off, end_ns - s->t0_ns);
+		err = offcpu_flush(s->off, end_ns - s->t0_ns, thread_alive);
 	}
 	drop_priority();
 	clear_progress(s);

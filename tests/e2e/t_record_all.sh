@@ -9,7 +9,11 @@ need_sample waiter-nofp
 is_root || skip "system-wide sampling needs root"
 ( sleep 1; exec "$SAMPLES/waiter-nofp" -d 1.5 -s -p "$T/w.pid" >"$T/w.out" ) &
 E2E_PIDS="$E2E_PIDS $!"
-"$FLAMER" record -a --off-cpu -d 3.5 -F 199 -o "$T/all.data" >/dev/null 2>"$T/all.err" ||
+# every switch's stack (--off-cpu-every 1): under the default bound the
+# machine's switch rate decides whether the one switch into the sleep
+# has its stack (otherwise its time is under "[off-cpu: stack not
+# sampled]"), and this test checks -a, not the bound (t_offcpu_sampled)
+"$FLAMER" record -a --off-cpu --off-cpu-every 1 -d 3.5 -F 199 -o "$T/all.data" >/dev/null 2>"$T/all.err" ||
 	fail "record -a exited $?: $(cat "$T/all.err")"
 wpid=$(cat "$T/w.pid") || fail "waiter did not start"
 "$FLAMER" collapse --pid "$T/all.data" >"$T/cpu" || fail "collapse"

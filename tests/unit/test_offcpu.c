@@ -71,7 +71,7 @@ static void test_exact(void)
 	      (got[0].flags & REC_SF_OFFCPU) && !(got[0].flags & REC_SF_OFFCPU_SHARE));
 	/* still open at the end: closed there */
 	out_sampled(o, 7, 1000, 6, 1);
-	CHECK(offcpu_flush(o, 3001 * 1000) == 0);
+	CHECK(offcpu_flush(o, 3001 * 1000, NULL) == 0);
 	CHECK(total(7, 6, 0) == 2000);
 	CHECK(total(7, MARK, 0) == 0);
 	offcpu_free(o);
@@ -95,7 +95,7 @@ static void test_shared(void)
 		CHECK(offcpu_switch_out(o, 1, 8, t * 1000) == 0);
 		CHECK(offcpu_in(o, 8, (t + 200) * 1000) == 0);
 	}
-	CHECK(offcpu_flush(o, t * 1000) == 0);
+	CHECK(offcpu_flush(o, t * 1000, NULL) == 0);
 	/* exact per thread: 100 + 300 + 1200 */
 	CHECK(total(8, 0, 0) == 1600);
 	/* shared in proportion to length * (period - 1): 1 : 3 */
@@ -122,7 +122,7 @@ static void test_marker_and_lost(void)
 	CHECK(offcpu_switch_out(o, 1, 9, 500 * 1000) == 0);
 	offcpu_lost(o);
 	CHECK(offcpu_in(o, 9, 900 * 1000) == 0);
-	CHECK(offcpu_flush(o, 1000 * 1000) == 0);
+	CHECK(offcpu_flush(o, 1000 * 1000, NULL) == 0);
 	CHECK(total(9, 5, 0) == 50);
 	CHECK(total(9, MARK, 0) == 300);
 	CHECK(total(9, 0, 0) == 350);
@@ -137,11 +137,43 @@ static void test_marker_and_lost(void)
 	CHECK(offcpu_in(o, 10, 1100101 * 1000) == 0);
 	CHECK(offcpu_switch_out(o, 1, 10, 1100200 * 1000) == 0);
 	CHECK(offcpu_in(o, 10, 1100500 * 1000) == 0);
-	CHECK(offcpu_flush(o, 1200000 * 1000) == 0);
+	CHECK(offcpu_flush(o, 1200000 * 1000, NULL) == 0);
 	CHECK(total(10, 5, REC_SF_OFFCPU_SHARE) == 100);
 	CHECK(total(10, 6, REC_SF_OFFCPU_SHARE) == 300);
 	offcpu_free(o);
 }
 
-#define TESTS(X) X(test_exact) X(test_shared) X(test_marker_and_lost)
+static int gone(uint32_t pid, uint32_t tid)
+{
+	(void)pid;
+	return tid != 12;
+}
+
+static void test_classes(void)
+{
+	struct offcpu *o = offcpu_new((struct sink){ &cap_ops, NULL }, MARK);
+
+	ngot = 0;
+	/* short waits sampled at period 16 (stack 5), one long unsampled
+	 * wait of 500 ms: it is not spread over the short waits' stack */
+	out_sampled(o, 11, 0, 5, 16);
+	CHECK(offcpu_in(o, 11, 101 * 1000) == 0);
+	CHECK(offcpu_switch_out(o, 1, 11, 200 * 1000) == 0);
+	CHECK(offcpu_in(o, 11, 300 * 1000) == 0);
+	CHECK(offcpu_switch_out(o, 1, 11, 1000 * 1000) == 0);
+	CHECK(offcpu_in(o, 11, 501000 * 1000) == 0);
+	CHECK(offcpu_flush(o, 600000 * 1000, gone) == 0);
+	CHECK(total(11, 5, REC_SF_OFFCPU_SHARE) == 100);
+	CHECK(total(11, MARK, 0) == 500000);
+	CHECK(total(11, 0, 0) == 500200);
+	/* an interval open at the end of a thread that is gone (its exit
+	 * record lost) is dropped, not stretched to the end */
+	CHECK(offcpu_switch_out(o, 1, 12, 700000 * 1000) == 0);
+	CHECK(offcpu_flush(o, 800000 * 1000, gone) == 0);
+	CHECK(total(12, 0, 0) == 0);
+	offcpu_free(o);
+}
+
+#define TESTS(X) X(test_exact) X(test_shared) X(test_marker_and_lost) \
+	X(test_classes)
 CHECK_MAIN(TESTS)
