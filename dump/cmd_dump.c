@@ -80,7 +80,7 @@ static int nop_frame(void *c, uint32_t id, enum frame_kind k, const char *n,
 static int nop_sample(void *c, const struct rec_sample *s) { return 0; }
 static int nop_lost(void *c, uint64_t t, uint64_t n) { return 0; }
 static const struct sink_ops nop_ops = {
-	nop_proc, nop_thread, nop_map, nop_frame, nop_sample, nop_lost,
+	nop_proc, nop_thread, nop_map, nop_frame, nop_sample, nop_lost, NULL, NULL,
 };
 
 static int parse_args(int argc, char **argv, struct dump_opts *o)

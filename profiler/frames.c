@@ -10,10 +10,19 @@ struct span {
 	uint32_t off, n;
 };
 
+struct locinfo {
+	uint64_t offset;
+	uint32_t module, n;
+	int used;
+};
+
 struct frames {
 	struct sink sink;
 	struct intern *names; /* "kind\0module\0name" -> frame id */
 	struct intern *addrs; /* (asid, addr) -> index into spans */
+	struct intern *locs;  /* (module, offset) -> location id */
+	struct locinfo *li;   /* by location id */
+	size_t capli;
 	struct span *spans;
 	size_t nspans, capspans;
 	uint32_t *ids;        /* concatenated expansions */
@@ -31,7 +40,8 @@ struct frames *frames_new(struct sink sink)
 	f->sink = sink;
 	f->names = intern_new();
 	f->addrs = intern_new();
-	if (!f->names || !f->addrs) {
+	f->locs = intern_new();
+	if (!f->names || !f->addrs || !f->locs) {
 		frames_free(f);
 		return NULL;
 	}
@@ -44,6 +54,8 @@ void frames_free(struct frames *f)
 		return;
 	intern_free(f->names);
 	intern_free(f->addrs);
+	intern_free(f->locs);
+	free(f->li);
 	free(f->spans);
 	free(f->ids);
 	free(f->key);
@@ -131,6 +143,54 @@ int frames_cache_put(struct frames *f, uint64_t asid, uint64_t addr,
 	f->nids += n;
 	f->nspans++;
 	return 0;
+}
+
+int frames_loc(struct frames *f, uint32_t module, uint64_t offset,
+	       const char *name, uint32_t n, const uint32_t *ids, uint32_t *id)
+{
+	unsigned char key[16];
+	int64_t r;
+	int added;
+
+	*id = FRAMES_NO_LOC;
+	if (!f->sink.ops->loc || n == 0 || n > REC_MAX_LOC_LINES)
+		return 0;
+	addr_key(key, module, offset);
+	r = intern_add(f->locs, key, sizeof key, &added);
+	if (r < 0)
+		return (int)r;
+	if (!added) {
+		*id = (uint32_t)r;
+		return 0;
+	}
+	if (vec_reserve((void **)&f->li, &f->capli, (size_t)r + 1,
+			sizeof *f->li))
+		return -ENOMEM;
+	f->li[r] = (struct locinfo){ offset, module, n, 0 };
+	*id = (uint32_t)r;
+	return f->sink.ops->loc(f->sink.ctx, *id, offset, name, n, ids);
+}
+
+void frames_loc_used(struct frames *f, uint32_t id)
+{
+	if (id < intern_count(f->locs))
+		f->li[id].used = 1;
+}
+
+uint32_t frames_loc_count(const struct frames *f)
+{
+	return (uint32_t)intern_count(f->locs);
+}
+
+int frames_loc_info(const struct frames *f, uint32_t id, uint32_t *module,
+		    uint64_t *offset, uint32_t *n)
+{
+	if (id >= intern_count(f->locs))
+		return -ENOENT;
+	*module = f->li[id].module;
+	*offset = f->li[id].offset;
+	*n = f->li[id].n;
+	return f->li[id].used;
 }
 
 const char *frames_name(const struct frames *f, uint32_t id)

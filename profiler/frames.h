@@ -37,6 +37,30 @@ int frames_cache_get(struct frames *f, uint64_t asid, uint64_t addr,
 int frames_cache_put(struct frames *f, uint64_t asid, uint64_t addr,
 		     const uint32_t *ids, uint32_t n);
 
+/* No location (frames_loc). */
+#define FRAMES_NO_LOC UINT32_MAX
+
+/* The id of the code location at file offset `offset` of module (world.h's
+ * module ids: a file version known by build-id), standing for frames
+ * ids[n] (innermost first); the first time, its LOC record is written
+ * (name: the module's file name, as FRAME records give it).  No source
+ * lines are looked up here: that is srclines.h's, after sampling.  *id is
+ * FRAMES_NO_LOC when the sink takes no locations or n is out of range.
+ * 0 or negative. */
+int frames_loc(struct frames *f, uint32_t module, uint64_t offset,
+	       const char *name, uint32_t n, const uint32_t *ids, uint32_t *id);
+
+/* Marks location id as used by a sample written (only those get lines). */
+void frames_loc_used(struct frames *f, uint32_t id);
+
+/* Locations made so far: ids 0 .. count-1. */
+uint32_t frames_loc_count(const struct frames *f);
+
+/* Location id's module, offset and number of frames: 1 if a sample used
+ * it, 0 if none did, -ENOENT for an unknown id. */
+int frames_loc_info(const struct frames *f, uint32_t id, uint32_t *module,
+		    uint64_t *offset, uint32_t *n);
+
 /* The name of frame id (borrowed, valid until frames_free), or NULL. */
 const char *frames_name(const struct frames *f, uint32_t id);
 

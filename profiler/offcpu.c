@@ -42,7 +42,7 @@ struct pending {
 	struct share sh[WINDOW_STACKS];
 	size_t nsh;
 	struct rec_sample s;
-	uint32_t *frames; /* REC_MAX_FRAMES */
+	uint32_t *frames; /* REC_MAX_FRAMES, then as many locations */
 };
 
 struct offcpu {
@@ -107,7 +107,8 @@ static struct pending *slot(struct offcpu *o, uint32_t tid, int create)
 	p = calloc(1, sizeof *p);
 	if (!p)
 		return NULL;
-	p->frames = malloc(REC_MAX_FRAMES * sizeof(uint32_t));
+	/* REC_MAX_FRAMES frames, then as many locations */
+	p->frames = malloc(2 * REC_MAX_FRAMES * sizeof(uint32_t));
 	if (!p->frames) {
 		free(p);
 		return NULL;
@@ -132,6 +133,12 @@ int offcpu_out(struct offcpu *o, const struct rec_sample *s, uint64_t period)
 	p->s.n = n;
 	memcpy(p->frames, s->frames, n * sizeof *p->frames);
 	p->s.frames = p->frames;
+	/* the sample's locations (SAMPLE_LOCS) are borrowed too: kept */
+	p->s.nlocs = s->nlocs <= n ? s->nlocs : 0;
+	p->s.locs = p->frames + REC_MAX_FRAMES;
+	if (p->s.nlocs)
+		memcpy(p->frames + REC_MAX_FRAMES, s->locs,
+		       p->s.nlocs * sizeof *p->frames);
 	p->pid = s->pid;
 	p->open = SAMPLED;
 	p->t_out = s->time_ns;

@@ -12,6 +12,7 @@
 #include "procfs.h"
 #include "sink.h"
 #include "source.h"
+#include "srclines.h"
 #include "stack.h"
 #include "ttyfwd.h"
 #include "world.h"
@@ -73,6 +74,7 @@ struct session {
 	int pidfd;
 	uint64_t t0_ns;          /* CLOCK_MONOTONIC at start */
 	uint64_t t0_wall;
+	uint64_t end_ns;         /* CLOCK_MONOTONIC when sampling stopped */
 	uint64_t lost;
 	int interrupted;
 	struct ttyfwd *tty;      /* launched command's terminal output, or NULL */
@@ -861,7 +863,7 @@ int session_run(struct session *s)
 			last_progress = now;
 		}
 	}
-	end_ns = now_ns();
+	end_ns = s->end_ns = now_ns();
 	events_disable(s->ev);
 	for (int i = 0; i < s->noff; i++)
 		events_disable(s->offev[i]);
@@ -900,6 +902,29 @@ static void human_size(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%llu bytes", (unsigned long long)n);
 }
 
+/* Source lines of the code locations (srclines.h), once the samples are
+ * safe on disk; a second Ctrl-C stops the look-up. */
+static int source_lines(struct session *s)
+{
+	struct srclines_stats ls;
+	int err = recwriter_flush(s->w);
+
+	stop_requested = 0;
+	if (!err)
+		err = srclines_write(s->frames, s->world, s->sink,
+				     &stop_requested, &ls);
+	if (err)
+		return err;
+	recwriter_count(s->w, "locations", ls.locs);
+	recwriter_count(s->w, "locations-with-lines", ls.with_lines);
+	if (ls.stopped)
+		fl_note("record", "source lines: stopped, %llu of %llu code "
+			"locations have them",
+			(unsigned long long)ls.with_lines,
+			(unsigned long long)ls.locs);
+	return 0;
+}
+
 int session_finish(struct session *s, int run_err)
 {
 	struct rec_end e = { 0 };
@@ -914,13 +939,17 @@ int session_finish(struct session *s, int run_err)
 	e.threads = (uint32_t)world_threads_sampled(s->world);
 	e.status = (s->interrupted ? REC_END_INTERRUPTED : 0) |
 		   (s->target_exited ? REC_END_TARGET_EXITED : 0);
+	if (!s->end_ns)
+		s->end_ns = now_ns();
+	if (!err)
+		err = source_lines(s);
 	if (!err) {
 		recwriter_count(s->w, "truncated-stacks", st->truncated);
 		recwriter_count(s->w, "python-merged", st->py_merged);
 		recwriter_count(s->w, "python-ambiguous", st->py_ambiguous);
 		recwriter_count(s->w, "python-invalid", st->py_invalid);
 		recwriter_count(s->w, "python-cut", st->py_cut);
-		recwriter_count(s->w, "duration-ns", now_ns() - s->t0_ns);
+		recwriter_count(s->w, "duration-ns", s->end_ns - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
 	if (!err)

@@ -25,6 +25,15 @@ struct sink_ops {
 		     const char *name, const char *module);
 	int (*sample)(void *ctx, const struct rec_sample *s);
 	int (*lost)(void *ctx, uint64_t time_ns, uint64_t count);
+	/* Optional (NULL: the sink takes no locations, and samples come
+	 * without them).  A code location (LOC, recfile.h): frames[n]
+	 * innermost first. */
+	int (*loc)(void *ctx, uint32_t id, uint64_t offset, const char *module,
+		   uint32_t n, const uint32_t *frames);
+	/* Optional.  Source lines of location loc (LINES): lines[n],
+	 * files[n] innermost first (a file may be NULL). */
+	int (*lines)(void *ctx, uint32_t loc, uint32_t n, const uint32_t *lines,
+		     const char *const *files);
 };
 
 struct sink {

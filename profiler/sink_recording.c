@@ -35,8 +35,20 @@ static int s_lost(void *ctx, uint64_t time_ns, uint64_t count)
 	return recwriter_lost(ctx, time_ns, count);
 }
 
+static int s_loc(void *ctx, uint32_t id, uint64_t offset, const char *module,
+		 uint32_t n, const uint32_t *frames)
+{
+	return recwriter_loc(ctx, id, offset, module, n, frames);
+}
+
+static int s_lines(void *ctx, uint32_t loc, uint32_t n, const uint32_t *lines,
+		   const char *const *files)
+{
+	return recwriter_lines(ctx, loc, n, lines, files);
+}
+
 static const struct sink_ops recording_ops = {
-	s_proc, s_thread, s_map, s_frame, s_sample, s_lost,
+	s_proc, s_thread, s_map, s_frame, s_sample, s_lost, s_loc, s_lines,
 };
 
 struct sink sink_recording(struct recwriter *w)

@@ -61,8 +61,32 @@ static int tee_lost(void *ctx, uint64_t time_ns, uint64_t count)
 	return err ? err : t->b.ops->lost(t->b.ctx, time_ns, count);
 }
 
+/* Locations go to whichever of the two takes them. */
+static int tee_loc(void *ctx, uint32_t id, uint64_t offset, const char *module,
+		   uint32_t n, const uint32_t *frames)
+{
+	struct tee *t = ctx;
+	int err = t->a.ops->loc ?
+			  t->a.ops->loc(t->a.ctx, id, offset, module, n, frames) : 0;
+
+	return err || !t->b.ops->loc ?
+		       err : t->b.ops->loc(t->b.ctx, id, offset, module, n, frames);
+}
+
+static int tee_lines(void *ctx, uint32_t loc, uint32_t n, const uint32_t *lines,
+		     const char *const *files)
+{
+	struct tee *t = ctx;
+	int err = t->a.ops->lines ?
+			  t->a.ops->lines(t->a.ctx, loc, n, lines, files) : 0;
+
+	return err || !t->b.ops->lines ?
+		       err : t->b.ops->lines(t->b.ctx, loc, n, lines, files);
+}
+
 static const struct sink_ops tee_ops = {
 	tee_proc, tee_thread, tee_map, tee_frame, tee_sample, tee_lost,
+	tee_loc, tee_lines,
 };
 
 int sink_tee(struct sink a, struct sink b, struct sink *out)

@@ -104,7 +104,7 @@ static int on_sample(void *ctx, const struct rec_sample *s)
 }
 
 static const struct sink_ops top_ops = {
-	nop_proc, nop_thread, nop_map, on_frame, on_sample, nop_lost,
+	nop_proc, nop_thread, nop_map, on_frame, on_sample, nop_lost, NULL, NULL,
 };
 
 struct sink sink_top(struct top *t)

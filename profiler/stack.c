@@ -25,6 +25,9 @@ struct stacks {
 	struct kallsyms *ksyms;
 	struct stack_stats st;
 	uint32_t *ids;  /* the stack being built */
+	uint32_t *locs; /* its locations (SAMPLE_LOCS), leaf first */
+	size_t nlocs;
+	size_t covered; /* frames of ids[] the locations stand for */
 	uint64_t *pcs;  /* unwound user pcs */
 	struct pyframe *py;
 	struct intern *nodebug; /* modules said to have no symbols */
@@ -43,10 +46,11 @@ struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 	b->frames = f;
 	b->ksyms = ksyms;
 	b->ids = malloc(MAX_IDS * sizeof *b->ids);
+	b->locs = malloc(MAX_IDS * sizeof *b->locs);
 	b->pcs = malloc(MAX_USER_FRAMES * sizeof *b->pcs);
 	b->py = malloc((MAX_PY_FRAMES + 2) * sizeof *b->py);
 	b->nodebug = intern_new();
-	if (!b->ids || !b->pcs || !b->py || !b->nodebug) {
+	if (!b->ids || !b->locs || !b->pcs || !b->py || !b->nodebug) {
 		stacks_free(b);
 		return NULL;
 	}
@@ -59,6 +63,7 @@ void stacks_free(struct stacks *b)
 		return;
 	kallsyms_free(b->ksyms);
 	free(b->ids);
+	free(b->locs);
 	free(b->pcs);
 	free(b->py);
 	intern_free(b->nodebug);
@@ -70,11 +75,35 @@ const struct stack_stats *stacks_stats(const struct stacks *b)
 	return &b->st;
 }
 
+/* Appends a frame and notes it as one without a location. */
 static int push_id(struct stacks *b, size_t *n, uint32_t id)
 {
 	if (*n >= MAX_IDS)
 		return -E2BIG;
 	b->ids[(*n)++] = id;
+	if (b->covered == *n - 1) {
+		b->locs[b->nlocs++] = REC_LOC_FRAME | id;
+		b->covered++;
+	}
+	return 0;
+}
+
+/* Appends the frames of one address, ids[cnt - 1] being its location
+ * (FRAMES_NO_LOC: each frame stands alone). */
+static int push_loc(struct stacks *b, size_t *n, const uint32_t *ids,
+		    uint32_t cnt)
+{
+	uint32_t loc = ids[cnt - 1];
+	size_t start = *n, cov = b->covered;
+	int err = 0;
+
+	for (uint32_t i = 0; i + 1 < cnt && !err; i++)
+		err = push_id(b, n, ids[i]);
+	if (err || loc == FRAMES_NO_LOC || cov != start)
+		return err;
+	/* one location for the frames push_id noted one by one */
+	b->nlocs -= cnt - 1;
+	b->locs[b->nlocs++] = loc;
 	return 0;
 }
 
@@ -117,7 +146,7 @@ static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
 {
 	struct addrspace *as = wproc_addrspace(p);
 	const uint32_t *ids;
-	uint32_t cnt, tmp[17];
+	uint32_t cnt, tmp[18];
 	struct symbol sym;
 	int err;
 
@@ -149,6 +178,12 @@ static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
 		if (!err)
 			err = frames_id(b->frames, sym.kind, sym.name,
 					sym.module, &tmp[cnt++]);
+		/* the last entry cached is the address's location */
+		tmp[cnt] = FRAMES_NO_LOC;
+		if (!err && mkey)
+			err = frames_loc(b->frames, mod, off, sym.module, cnt,
+					 tmp, &tmp[cnt]);
+		cnt++;
 		/* the key after symbolising: a perf map read meanwhile
 		 * starts a new version */
 		/* an unknown address outside file mappings may be JIT code
@@ -164,12 +199,7 @@ static int user_frame(struct stacks *b, struct wproc *p, uint64_t addr,
 		ids = tmp;
 	}
 push:
-	for (uint32_t i = 0; i < cnt; i++) {
-		err = push_id(b, n, ids[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	return push_loc(b, n, ids, cnt);
 }
 
 static int special_frame(struct stacks *b, enum frame_kind kind,
@@ -274,6 +304,8 @@ static int python_frames(struct stacks *b, struct wproc *p, pid_t tid,
 	}
 	if (npy == 0)
 		return 0;
+	b->nlocs = 0; /* the merge reorders the frames: names only */
+	b->covered = SIZE_MAX;
 	return stack_python_merge(b->frames, b->py, npy, end,
 				  b->opt.python_only, b->ids, n, nkernel, flags,
 				  &b->st);
@@ -286,6 +318,7 @@ int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
 	int err;
 
 	memset(out, 0, sizeof *out);
+	b->nlocs = b->covered = 0;
 	err = chain_frames(b, p, &ev->u.sample, &n, &nkernel);
 	if (!err && b->opt.unwind != UNWIND_FP)
 		err = dwarf_frames(b, p, ev, &n, &out->flags);
@@ -303,6 +336,13 @@ int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
 	out->weight = 1;
 	out->n = (uint32_t)n;
 	out->frames = b->ids;
+	if (b->covered == n) {
+		out->nlocs = (uint32_t)b->nlocs;
+		out->locs = b->locs;
+		for (size_t i = 0; i < b->nlocs; i++)
+			if (!(b->locs[i] & REC_LOC_FRAME))
+				frames_loc_used(b->frames, b->locs[i]);
+	}
 	b->st.samples++;
 	return 0;
 }

@@ -73,6 +73,8 @@ struct world {
 	struct intern *warned;  /* paths said to be untrusted */
 	struct intern *modules; /* "B<build-id>" or "P<root><path>" -> id */
 	struct buildid_cache *bids; /* build-ids of files, by path */
+	char **modfiles;        /* module id -> root + path where first seen */
+	size_t cap_modfiles;
 	struct wproc **procs;
 	struct wthread **threads;
 	size_t cap_procs, cap_threads;
@@ -162,6 +164,9 @@ void world_free(struct world *w)
 	intern_free(w->pids);
 	intern_free(w->tids);
 	intern_free(w->warned);
+	for (size_t i = 0; w->modfiles && i < intern_count(w->modules); i++)
+		free(w->modfiles[i]);
+	free(w->modfiles);
 	intern_free(w->modules);
 	buildid_cache_free(w->bids);
 	free(w);
@@ -227,6 +232,7 @@ static int add_mod(struct wproc *p, uint64_t start, uint64_t end,
 	char key[4096 + 64];
 	int64_t id;
 	size_t i;
+	int added;
 
 	punch_mods(p, start, end);
 	/* only files known by build-id are shared: "//anon" (JIT code),
@@ -235,10 +241,20 @@ static int add_mod(struct wproc *p, uint64_t start, uint64_t end,
 	if (!hex || !hex[0])
 		return 0;
 	snprintf(key, sizeof key, "B%s", hex);
-	id = intern_add(p->w->modules, key, strlen(key), NULL);
+	id = intern_add(p->w->modules, key, strlen(key), &added);
 	if (id < 0 || vec_reserve((void **)&p->mods, &p->capmods, p->nmods + 1,
 				  sizeof *p->mods))
 		return -ENOMEM;
+	if (added) {
+		/* where to find the file again after sampling (srclines.h) */
+		if (vec_reserve((void **)&p->w->modfiles, &p->w->cap_modfiles,
+				(size_t)id + 1, sizeof *p->w->modfiles))
+			return -ENOMEM;
+		snprintf(key, sizeof key, "%s%s", p->root, path);
+		p->w->modfiles[id] = strdup(key);
+		if (!p->w->modfiles[id])
+			return -ENOMEM;
+	}
 	for (i = p->nmods; i > 0 && p->mods[i - 1].start > start; i--)
 		p->mods[i] = p->mods[i - 1];
 	p->mods[i] = (struct wmap){ start, end, pgoff, (uint32_t)id };
@@ -266,6 +282,19 @@ int wproc_module_at(const struct wproc *p, uint64_t addr, uint32_t *module,
 		}
 	}
 	return -ENOENT;
+}
+
+int world_module_file(const struct world *w, uint32_t module,
+		      const char **path, const char **build_id)
+{
+	size_t len;
+	const char *key = intern_get(w->modules, module, &len);
+
+	if (!key || key[0] != 'B' || !w->modfiles || !w->modfiles[module])
+		return -ENOENT;
+	*build_id = key + 1;
+	*path = w->modfiles[module];
+	return 0;
 }
 
 /* MAP records (with build-ids) for the mappings found in /proc. */

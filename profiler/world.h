@@ -76,6 +76,12 @@ const char *wproc_comm(const struct wproc *p);
  * when addr is in no trusted executable file mapping. */
 int wproc_module_at(const struct wproc *p, uint64_t addr, uint32_t *module,
 		    uint64_t *offset);
+/* Where module (a wproc_module_at id) was first seen: *path the file as
+ * the recorder opens it (under the process's root, which may be gone once
+ * that process has exited) and *build_id its build-id in hex, both
+ * borrowed until world_free.  0 or -ENOENT. */
+int world_module_file(const struct world *w, uint32_t module,
+		      const char **path, const char **build_id);
 const char *world_thread_comm(const struct world *w, pid_t tid); /* or NULL */
 
 /* Number of distinct threads that had samples. */

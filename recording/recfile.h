@@ -37,6 +37,31 @@
  *             string path
  *   COUNT  9: string name, u64 value      (named summary counters, e.g.
  *             duration-ns: the recording's length, written at its end)
+ *   LOC   10: u32 id, u64 offset, string module, u32 n, u32 frame_id[n]
+ *             A code location, written while recording: the instruction
+ *             at file offset `offset` of module (the file name FRAME
+ *             records use), and the frames it stands for, innermost
+ *             first: the functions inlined there (--inline), then the
+ *             function that holds it (the same frame ids a SAMPLE lists
+ *             for that address).  ids count up from 0 like FRAME ids;
+ *             1 <= n <= REC_MAX_LOC_LINES.
+ *   SAMPLE_LOCS 11: u32 n, u32 loc[n]
+ *             The locations of the SAMPLE record right before it, leaf
+ *             first.  A value below REC_LOC_FRAME is a LOC id standing for
+ *             that LOC's frames; REC_LOC_FRAME | frame_id is one frame with
+ *             no location (kernel, interpreter and special frames).
+ *             Expanded, they are exactly the SAMPLE's frames; readers
+ *             ignore a SAMPLE_LOCS that does not match its SAMPLE (old
+ *             readers skip both new types: the SAMPLE alone still holds
+ *             the stack).
+ *   LINES 12: u32 loc, u32 n, n x (u32 line, string file)
+ *             The source position of each frame of LOC loc (defined
+ *             before), innermost first, n equal to the LOC's: for an
+ *             inlined frame its line, for the frame that calls it the
+ *             call site.  line 0 / file "" unknown.  Written after
+ *             sampling stopped (looking lines up costs nothing while
+ *             sampling), before END: a recording cut before its end has
+ *             locations without lines.
  */
 #ifndef FLAMER_COMMON_RECFILE_H
 #define FLAMER_COMMON_RECFILE_H
@@ -62,7 +87,13 @@ enum rec_type {
 	REC_END = 7,
 	REC_MAP = 8,
 	REC_COUNT = 9,
+	REC_LOC = 10,
+	REC_SAMPLE_LOCS = 11,
+	REC_LINES = 12,
 };
+
+#define REC_MAX_LOC_LINES 64u     /* frames per LOC */
+#define REC_LOC_FRAME 0x80000000u /* SAMPLE_LOCS: a frame, no location */
 
 /* What a frame is; decides its suffix in collapsed output and its colour. */
 enum frame_kind {
@@ -99,6 +130,8 @@ struct rec_sample {
 	uint64_t weight;
 	uint32_t n;
 	const uint32_t *frames; /* n ids, leaf first */
+	uint32_t nlocs;         /* SAMPLE_LOCS (written after the SAMPLE when */
+	const uint32_t *locs;   /* nlocs > 0; a reader's SAMPLE has none) */
 };
 
 struct rec_end {

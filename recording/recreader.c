@@ -20,6 +20,11 @@ struct recreader {
 	uint32_t *frames;    /* aligned copy of a sample's frame ids */
 	size_t fcap;
 	uint32_t nframes_defined;
+	uint32_t nlocs_defined;
+	uint32_t lframes[REC_MAX_LOC_LINES];
+	struct rec_line lines[REC_MAX_LOC_LINES];
+	uint32_t *locs;      /* aligned copy of a SAMPLE_LOCS */
+	size_t lcap;
 	uint64_t frame_text; /* bytes of frame names and modules so far */
 	int ended;
 	ZSTD_DCtx *dctx;
@@ -135,6 +140,7 @@ void recreader_free(struct recreader *r)
 	free(r->cbuf);
 	free(r->raw);
 	free(r->frames);
+	free(r->locs);
 	free(r);
 }
 
@@ -266,6 +272,82 @@ static int decode_sample(struct recreader *r, struct cur *c,
 			return -FE_CORRUPT;
 	}
 	s->frames = r->frames;
+	s->nlocs = 0;
+	s->locs = NULL;
+	return 0;
+}
+
+static int decode_loc(struct recreader *r, struct cur *c,
+		      struct rec_record *rec)
+{
+	uint32_t n;
+
+	rec->u.loc.id = c32(c);
+	rec->u.loc.offset = c64(c);
+	rec->u.loc.module = cstr(c);
+	n = rec->u.loc.n = c32(c);
+	if (c->bad || rec->u.loc.id != r->nlocs_defined || n == 0 ||
+	    n > REC_MAX_LOC_LINES || (c->len - c->pos) / 4 < n)
+		return -FE_CORRUPT;
+	r->frame_text += rec->u.loc.module.len;
+	if (r->frame_text > REC_MAX_FRAME_TEXT)
+		return -FE_TOO_BIG;
+	for (uint32_t i = 0; i < n; i++) {
+		r->lframes[i] = c32(c);
+		if (r->lframes[i] >= r->nframes_defined)
+			return -FE_CORRUPT;
+	}
+	rec->u.loc.frames = r->lframes;
+	r->nlocs_defined++;
+	return 0;
+}
+
+static int decode_lines(struct recreader *r, struct cur *c,
+			struct rec_record *rec)
+{
+	rec->u.lines.loc = c32(c);
+	rec->u.lines.n = c32(c);
+	if (c->bad || rec->u.lines.loc >= r->nlocs_defined ||
+	    rec->u.lines.n > REC_MAX_LOC_LINES)
+		return -FE_CORRUPT;
+	for (uint32_t i = 0; i < rec->u.lines.n; i++) {
+		r->lines[i].line = c32(c);
+		r->lines[i].file = cstr(c);
+		if (c->bad)
+			return -FE_CORRUPT;
+		r->frame_text += r->lines[i].file.len;
+	}
+	if (r->frame_text > REC_MAX_FRAME_TEXT)
+		return -FE_TOO_BIG;
+	rec->u.lines.lines = r->lines;
+	return 0;
+}
+
+static int decode_sample_locs(struct recreader *r, struct cur *c,
+			      struct rec_record *rec)
+{
+	uint32_t n = c32(c);
+
+	if (c->bad || n > REC_MAX_FRAMES || (c->len - c->pos) / 4 < n)
+		return -FE_CORRUPT;
+	if (n > r->lcap) {
+		uint32_t *nl = realloc(r->locs, n * sizeof *nl);
+
+		if (!nl)
+			return -ENOMEM;
+		r->locs = nl;
+		r->lcap = n;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t v = c32(c);
+
+		if (v & REC_LOC_FRAME ? (v & ~REC_LOC_FRAME) >= r->nframes_defined
+				      : v >= r->nlocs_defined)
+			return -FE_CORRUPT;
+		r->locs[i] = v;
+	}
+	rec->u.sample_locs.n = n;
+	rec->u.sample_locs.locs = r->locs;
 	return 0;
 }
 
@@ -328,6 +410,12 @@ static int decode(struct recreader *r, uint16_t type, struct cur *c,
 		rec->u.count.name = cstr(c);
 		rec->u.count.value = c64(c);
 		break;
+	case REC_LOC:
+		return decode_loc(r, c, rec);
+	case REC_SAMPLE_LOCS:
+		return decode_sample_locs(r, c, rec);
+	case REC_LINES:
+		return decode_lines(r, c, rec);
 	default:
 		return 1; /* unknown: skip */
 	}

@@ -8,8 +8,8 @@
  * record, blocks are bounded by REC_MAX_BLOCK, frame ids against the frames
  * defined so far.  A file cut short returns -FE_TRUNCATED after delivering
  * every whole block; a block that fails to decompress returns -FE_CORRUPT or
- * -FE_DECOMPRESS.  Records of unknown type are skipped.  FRAME records whose
- * names and modules add up to more than REC_MAX_FRAME_TEXT bytes return
+ * -FE_DECOMPRESS.  Records of unknown type are skipped.  FRAME, LOC and
+ * LINES records whose names, modules and files add up to more than REC_MAX_FRAME_TEXT bytes return
  * -FE_TOO_BIG (a reader keeps every frame name; a small file of repeated
  * text could otherwise expand to gigabytes).
  */
@@ -30,6 +30,12 @@ struct recreader;
 struct rec_str {
 	const char *s;
 	uint32_t len;
+};
+
+/* One frame's source position in a LINES record. */
+struct rec_line {
+	uint32_t line;
+	struct rec_str file;
 };
 
 /* One decoded record.  Pointers borrow from the reader and are valid until
@@ -54,6 +60,20 @@ struct rec_record {
 			struct rec_str build_id, path;
 		} map;
 		struct { struct rec_str name; uint64_t value; } count;
+		struct {
+			uint32_t id, n;
+			uint64_t offset;
+			struct rec_str module;
+			const uint32_t *frames; /* n, innermost first, defined */
+		} loc;
+		/* loc: a LOC defined before; n not checked against it */
+		struct {
+			uint32_t loc, n;
+			const struct rec_line *lines; /* n, innermost first */
+		} lines;
+		/* every value checked: a LOC id defined before, or
+		 * REC_LOC_FRAME | a frame id defined before */
+		struct { uint32_t n; const uint32_t *locs; } sample_locs;
 	} u;
 };
 

@@ -271,6 +271,58 @@ int recwriter_sample(struct recwriter *w, const struct rec_sample *s)
 	/* the first REC_MAX_FRAMES are kept when a stack is longer (leaf end) */
 	for (uint32_t i = 0; i < n; i++)
 		put32(p + 36 + 4 * i, s->frames[i]);
+	if (!s->nlocs || s->nlocs > n)
+		return 0;
+	p = begin(w, REC_SAMPLE_LOCS, 4 + 4 * (size_t)s->nlocs, &err);
+	if (!p)
+		return err;
+	put32(p, s->nlocs);
+	for (uint32_t i = 0; i < s->nlocs; i++)
+		put32(p + 4 + 4 * i, s->locs[i]);
+	return 0;
+}
+
+int recwriter_loc(struct recwriter *w, uint32_t id, uint64_t offset,
+		  const char *module, uint32_t n, const uint32_t *frames)
+{
+	int err;
+	unsigned char *p;
+
+	if (n > REC_MAX_LOC_LINES)
+		n = REC_MAX_LOC_LINES;
+	p = begin(w, REC_LOC, 20 + slen(module) + 4 * (size_t)n, &err);
+	if (!p)
+		return err;
+	put32(p, id);
+	put64(p + 4, offset);
+	p = putstr(p + 12, module);
+	put32(p, n);
+	for (uint32_t i = 0; i < n; i++)
+		put32(p + 4 + 4 * i, frames[i]);
+	return 0;
+}
+
+int recwriter_lines(struct recwriter *w, uint32_t loc, uint32_t n,
+		    const uint32_t *lines, const char *const *files)
+{
+	int err;
+	size_t len = 8;
+	unsigned char *p;
+
+	if (n > REC_MAX_LOC_LINES)
+		n = REC_MAX_LOC_LINES;
+	for (uint32_t i = 0; i < n; i++)
+		len += 8 + slen(files[i]);
+	p = begin(w, REC_LINES, len, &err);
+	if (!p)
+		return err;
+	put32(p, loc);
+	put32(p + 4, n);
+	p += 8;
+	for (uint32_t i = 0; i < n; i++) {
+		put32(p, lines[i]);
+		p = putstr(p + 4, files[i]);
+	}
 	return 0;
 }
 

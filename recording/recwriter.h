@@ -29,7 +29,16 @@ int recwriter_thread(struct recwriter *w, uint32_t pid, uint32_t tid,
 		     const char *name);
 int recwriter_frame(struct recwriter *w, uint32_t id, enum frame_kind kind,
 		    const char *name, const char *module);
+/* SAMPLE, and SAMPLE_LOCS after it when s->nlocs > 0. */
 int recwriter_sample(struct recwriter *w, const struct rec_sample *s);
+/* LOC: the location id at file offset `offset` of module, standing for
+ * frames[n] innermost first (n is capped at REC_MAX_LOC_LINES). */
+int recwriter_loc(struct recwriter *w, uint32_t id, uint64_t offset,
+		  const char *module, uint32_t n, const uint32_t *frames);
+/* LINES of location loc: lines[n], files[n] (NULL: unknown) innermost
+ * first, n as in its LOC. */
+int recwriter_lines(struct recwriter *w, uint32_t loc, uint32_t n,
+		    const uint32_t *lines, const char *const *files);
 int recwriter_lost(struct recwriter *w, uint64_t time_ns, uint64_t count);
 int recwriter_map(struct recwriter *w, uint32_t pid, uint64_t start,
 		  uint64_t end, uint64_t pgoff, const char *build_id,

@@ -7,6 +7,11 @@
  *   end_samples N, end_lost N, end_threads N, end_status N
  *   error CODE MSG  how reading ended (0 = clean end)
  *   frame NAME      with -f: every frame name (kind:name)
+ *   loc ID MODULE+0xOFF FRAME...
+ *                   with -f: every LOC record (frame ids innermost first)
+ *   lines LOC FILE:LINE...
+ *                   with -f: every LINES record
+ *   sample_locs N   SAMPLE_LOCS records
  *
  * usage: recdump [-f] FILE */
 #include "../../recording/recreader.h"
@@ -22,7 +27,7 @@ int main(int argc, char **argv)
 	struct rec_record rec;
 	struct recreader *r;
 	struct intern *tids = intern_new();
-	uint64_t samples = 0, weight = 0, lost = 0;
+	uint64_t samples = 0, weight = 0, lost = 0, slocs = 0;
 	int err = 0, rc, frames = argc > 2 && !strcmp(argv[1], "-f");
 	const char *path = argv[argc - 1];
 
@@ -51,10 +56,35 @@ int main(int argc, char **argv)
 				printf("frame %d:%.*s\n", (int)rec.u.frame.kind,
 				       (int)rec.u.frame.name.len, rec.u.frame.name.s);
 			break;
+		case REC_LOC:
+			if (!frames)
+				break;
+			printf("loc %u %.*s+0x%llx", rec.u.loc.id,
+			       (int)rec.u.loc.module.len, rec.u.loc.module.s,
+			       (unsigned long long)rec.u.loc.offset);
+			for (uint32_t i = 0; i < rec.u.loc.n; i++)
+				printf(" %u", rec.u.loc.frames[i]);
+			printf("\n");
+			break;
+		case REC_LINES:
+			if (!frames)
+				break;
+			printf("lines %u", rec.u.lines.loc);
+			for (uint32_t i = 0; i < rec.u.lines.n; i++)
+				printf(" %.*s:%u",
+				       (int)rec.u.lines.lines[i].file.len,
+				       rec.u.lines.lines[i].file.s,
+				       rec.u.lines.lines[i].line);
+			printf("\n");
+			break;
+		case REC_SAMPLE_LOCS:
+			slocs++;
+			break;
 		default:
 			break;
 		}
 	}
+	printf("sample_locs %llu\n", (unsigned long long)slocs);
 	printf("samples %llu\nweight %llu\ntids %zu\nlost %llu\nend %d\n"
 	       "end_samples %llu\nend_lost %llu\nend_threads %u\n"
 	       "end_status %u\nerror %d %s\n",

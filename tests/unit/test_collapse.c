@@ -24,7 +24,7 @@ static void sample(struct recwriter *w, double t, uint32_t pid, uint32_t tid,
 		   uint64_t weight, uint32_t n, const uint32_t *frames)
 {
 	struct rec_sample s = { (uint64_t)(t * 1e9), pid, tid, 0, 0, weight,
-				n, frames };
+				n, frames, 0, NULL };
 
 	CHECK(recwriter_sample(w, &s) == 0);
 }
