@@ -430,6 +430,7 @@ static int run_recording(const struct env *env, struct fold *f, int fd,
 		struct recfold_opts ro = env->ro;
 
 		ro.timeline = env->format == OUT_SPEEDSCOPE;
+		ro.locations = env->format == OUT_PPROF;
 		err = recfold_run(r, f, &ro, &st);
 		recreader_free(r);
 		if (st.lost)

@@ -32,6 +32,11 @@ struct fold {
 	struct intern *fnames;    /* frame name -> index in fmod */
 	uint32_t *fmod;           /* module id of each noted name */
 	size_t fmodcap;
+	struct intern *locs;      /* serialised fold_loc -> location id */
+	struct intern *lstacks;   /* u32 entry, u32 loc ids -> index */
+	double *lweights;
+	size_t lwcap;
+	struct { char *p; size_t cap; } lbuf;
 };
 
 struct fold *fold_new(void)
@@ -63,7 +68,165 @@ void fold_free(struct fold *f)
 	intern_free(f->fnames);
 	free(f->mods);
 	free(f->fmod);
+	intern_free(f->locs);
+	intern_free(f->lstacks);
+	free(f->lweights);
+	free(f->lbuf.p);
 	free(f);
+}
+
+static void put_u32(char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static uint32_t get_u32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Serialised: u64 offset, u32 n, u32 mlen, module, then per line u32 line,
+ * u32 nlen, name, u32 flen, file. */
+int64_t fold_loc_add(struct fold *f, const struct fold_loc *loc)
+{
+	size_t len = 16 + loc->mlen, k;
+	int64_t id;
+	int added;
+
+	if (loc->n > FOLD_LOC_MAX_LINES)
+		return -EINVAL;
+	for (uint32_t i = 0; i < loc->n; i++)
+		len += 12 + loc->lines[i].nlen + loc->lines[i].flen;
+	if (len > UINT32_MAX ||
+	    vec_reserve((void **)&f->lbuf.p, &f->lbuf.cap, len, 1))
+		return -ENOMEM;
+	if (!f->locs && !(f->locs = intern_new()))
+		return -ENOMEM;
+	memcpy(f->lbuf.p, &loc->offset, 8);
+	put_u32(f->lbuf.p + 8, loc->n);
+	put_u32(f->lbuf.p + 12, (uint32_t)loc->mlen);
+	memcpy(f->lbuf.p + 16, loc->module, loc->mlen);
+	k = 16 + loc->mlen;
+	for (uint32_t i = 0; i < loc->n; i++) {
+		const struct fold_line *l = &loc->lines[i];
+
+		put_u32(f->lbuf.p + k, l->line);
+		put_u32(f->lbuf.p + k + 4, (uint32_t)l->nlen);
+		memcpy(f->lbuf.p + k + 8, l->name, l->nlen);
+		k += 8 + l->nlen;
+		put_u32(f->lbuf.p + k, (uint32_t)l->flen);
+		memcpy(f->lbuf.p + k + 4, l->file, l->flen);
+		k += 4 + l->flen;
+	}
+	id = intern_add(f->locs, f->lbuf.p, len, &added);
+	if (id >= 0 && added) {
+		f->bytes += len;
+		if (f->bytes > FOLD_MAX_BYTES)
+			return -FE_TOO_BIG;
+	}
+	return id;
+}
+
+int fold_loc_get(const struct fold *f, uint32_t id, struct fold_loc *out)
+{
+	size_t len, k;
+	const char *p = f->locs ? intern_get(f->locs, id, &len) : NULL;
+
+	if (!p)
+		return -ENOENT;
+	/* written by fold_loc_add: well-formed */
+	memcpy(&out->offset, p, 8);
+	out->n = get_u32(p + 8);
+	out->mlen = get_u32(p + 12);
+	out->module = p + 16;
+	k = 16 + out->mlen;
+	for (uint32_t i = 0; i < out->n; i++) {
+		struct fold_line *l = &out->lines[i];
+
+		l->line = get_u32(p + k);
+		l->nlen = get_u32(p + k + 4);
+		l->name = p + k + 8;
+		k += 8 + l->nlen;
+		l->flen = get_u32(p + k);
+		l->file = p + k + 4;
+		k += 4 + l->flen;
+	}
+	return 0;
+}
+
+size_t fold_loc_count(const struct fold *f)
+{
+	return f->locs ? intern_count(f->locs) : 0;
+}
+
+int fold_add_locs(struct fold *f, uint32_t entry, const uint32_t *locs,
+		  size_t n, double weight)
+{
+	size_t len = 4 + 4 * n, old;
+	int64_t id;
+
+	if (vec_reserve((void **)&f->lbuf.p, &f->lbuf.cap, len, 1))
+		return -ENOMEM;
+	if (!f->lstacks && !(f->lstacks = intern_new()))
+		return -ENOMEM;
+	put_u32(f->lbuf.p, entry);
+	memcpy(f->lbuf.p + 4, locs, 4 * n);
+	old = intern_count(f->lstacks);
+	id = intern_add(f->lstacks, f->lbuf.p, len, NULL);
+	if (id < 0)
+		return (int)id;
+	if ((size_t)id >= old) {
+		f->bytes += len;
+		if (f->bytes > FOLD_MAX_BYTES)
+			return -FE_TOO_BIG;
+		if (vec_reserve((void **)&f->lweights, &f->lwcap,
+				(size_t)id + 1, sizeof *f->lweights))
+			return -ENOMEM;
+		f->lweights[id] = 0;
+	}
+	if (!isfinite(f->lweights[id] + weight))
+		return -FE_RANGE;
+	f->lweights[id] += weight;
+	return 0;
+}
+
+size_t fold_locstack_count(const struct fold *f)
+{
+	return f->lstacks ? intern_count(f->lstacks) : 0;
+}
+
+const void *fold_locstack(const struct fold *f, size_t i, uint32_t *entry,
+			  size_t *n, double *weight)
+{
+	size_t len;
+	const char *p = intern_get(f->lstacks, (uint32_t)i, &len);
+
+	*entry = get_u32(p);
+	*n = (len - 4) / 4;
+	*weight = f->lweights[i];
+	return p + 4;
+}
+
+uint32_t fold_entry_group(const struct fold *f, uint32_t entry)
+{
+	size_t len;
+	const char *k = intern_get(f->stacks, entry, &len);
+
+	return k ? get_u32(k) : 0;
+}
+
+int64_t fold_module_find(const struct fold *f, const char *path, size_t len)
+{
+	const char *sl = memrchr(path, '/', len);
+
+	if (sl) {
+		len -= (size_t)(sl + 1 - path);
+		path = sl + 1;
+	}
+	return f->modpaths ? intern_find(f->modpaths, path, len) : -1;
 }
 
 int fold_add(struct fold *f, uint32_t group, const char *stack, size_t len,

@@ -109,6 +109,52 @@ struct fold_module *fold_modules(const struct fold *f, size_t *n);
 /* The module id of a frame name, or -1. */
 int64_t fold_module_of(const struct fold *f, const char *name, size_t len);
 
+/* Code locations (a recording's LOC records, for pprof): an address in a
+ * module and the frames it stands for, innermost first, each with its
+ * source position.  A location without an address (module "" and offset
+ * 0) stands for a frame name alone.  Strings are borrowed. */
+#define FOLD_LOC_MAX_LINES 64
+struct fold_line {
+	const char *name, *file;
+	size_t nlen, flen;
+	uint32_t line; /* 0 = unknown */
+};
+struct fold_loc {
+	const char *module; /* file name, as fold_module_map knows modules */
+	size_t mlen;
+	uint64_t offset;    /* file offset */
+	uint32_t n;
+	struct fold_line lines[FOLD_LOC_MAX_LINES];
+};
+
+/* The id (>= 0) of a location (equal ones share it), or -ENOMEM,
+ * -FE_TOO_BIG (see FOLD_MAX_BYTES), -EINVAL (n > FOLD_LOC_MAX_LINES). */
+int64_t fold_loc_add(struct fold *f, const struct fold_loc *loc);
+
+/* Location id into *out (its strings borrowed from the fold).  0 or
+ * -ENOENT. */
+int fold_loc_get(const struct fold *f, uint32_t id, struct fold_loc *out);
+size_t fold_loc_count(const struct fold *f);
+
+/* Adds weight to the location stack locs[0..n) (ids from fold_loc_add,
+ * leaf first, root frames included) of entry (a fold_add_id id): the
+ * entry's stack with addresses.  0 or a negative error. */
+int fold_add_locs(struct fold *f, uint32_t entry, const uint32_t *locs,
+		  size_t n, double weight);
+
+/* Location stacks added: i < fold_locstack_count(); returns its *n ids
+ * (leaf first, borrowed, possibly unaligned: read each u32 with memcpy)
+ * and fills *entry and *weight. */
+size_t fold_locstack_count(const struct fold *f);
+const void *fold_locstack(const struct fold *f, size_t i, uint32_t *entry,
+			  size_t *n, double *weight);
+
+/* The group of entry id. */
+uint32_t fold_entry_group(const struct fold *f, uint32_t entry);
+
+/* The module id of a module path (known by its file name), or -1. */
+int64_t fold_module_find(const struct fold *f, const char *path, size_t len);
+
 /* Registers a group name (copied) and returns its id (>= 1) or -ENOMEM.
  * The same name gives the same id. */
 int64_t fold_group(struct fold *f, const char *name, size_t len);

@@ -48,6 +48,7 @@ struct pp {
 	uint64_t *mod2map;      /* module id -> mapping id (0 = none) */
 	int64_t *locmod;        /* location index -> module id or -1 */
 	size_t nmods, nmaps;
+	size_t nloc, nfunc;     /* locations and functions made */
 	int nvalues;
 	double period_ns;
 };
@@ -121,7 +122,7 @@ static int add_labels(struct pp *p, Sample *s, Label *l, Label **lp,
 static int build_mappings(struct pp *p, const struct fold *f)
 {
 	const char *main_exe = fold_info_get(f)->main_exe;
-	size_t n = p->nmods, k = 0, nloc = intern_count(p->funcs);
+	size_t n = p->nmods, k = 0, nloc = p->nloc;
 	unsigned char *used = calloc(n ? n : 1, 1);
 
 	p->mappings = calloc(n ? n : 1, sizeof *p->mappings);
@@ -275,6 +276,159 @@ static int build_functions(struct pp *p, const struct fold *f)
 		p->locations[i].n_line = 1;
 		p->location_ptrs[i] = &p->locations[i];
 	}
+	p->nloc = p->nfunc = n;
+	return 0;
+}
+
+/* Value and labels of sample i (storage at index i). */
+static int fill_sample(struct pp *p, const struct fold *f, size_t i,
+		       double weight, uint32_t group, const int64_t keys[3])
+{
+	Sample *s = &p->samples[i];
+
+	s->value = &p->values[i * PP_MAX_VALUES];
+	s->value[0] = (int64_t)llround(weight);
+	if (p->nvalues > 1)
+		s->value[1] = (int64_t)llround(weight * p->period_ns);
+	s->n_value = (size_t)p->nvalues;
+	p->sample_ptrs[i] = s;
+	if (!group)
+		return 0;
+	return add_labels(p, s, &p->labels[i * PP_LABELS],
+			  &p->label_ptrs[i * PP_LABELS],
+			  fold_group_name(f, group), keys[0], keys[1], keys[2]);
+}
+
+/* A recording with code locations: one pprof location per location (its
+ * address in the module's mapping, its frames as Line entries innermost
+ * first), one function per (name, source file), one sample per location
+ * stack. */
+static int build_from_locs(struct pp *p, const struct fold *f)
+{
+	size_t nl = fold_loc_count(f), ns = fold_locstack_count(f), nlines = 0;
+	size_t total = 0, li = 0, k = 0;
+	int64_t keys[3] = { str_id(p, "thread", 6), str_id(p, "pid", 3),
+			    str_id(p, "tid", 3) };
+	static struct fold_loc fl; /* 2.5 KiB: not on the stack */
+	int err;
+
+	if (keys[0] < 0 || keys[1] < 0 || keys[2] < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < nl; i++) {
+		if (fold_loc_get(f, (uint32_t)i, &fl))
+			return -EINVAL;
+		nlines += fl.n;
+	}
+	for (size_t i = 0; i < ns; i++) {
+		uint32_t e;
+		size_t n;
+		double w;
+
+		fold_locstack(f, i, &e, &n, &w);
+		total += n;
+	}
+	p->mods = fold_modules(f, &p->nmods);
+	p->locations = calloc(nl ? nl : 1, sizeof *p->locations);
+	p->location_ptrs = calloc(nl ? nl : 1, sizeof *p->location_ptrs);
+	p->locmod = calloc(nl ? nl : 1, sizeof *p->locmod);
+	p->lines = calloc(nlines ? nlines : 1, sizeof *p->lines);
+	p->line_ptrs = calloc(nlines ? nlines : 1, sizeof *p->line_ptrs);
+	p->samples = calloc(ns ? ns : 1, sizeof *p->samples);
+	p->sample_ptrs = calloc(ns ? ns : 1, sizeof *p->sample_ptrs);
+	p->locs = calloc(total ? total : 1, sizeof *p->locs);
+	p->values = calloc((ns ? ns : 1) * PP_MAX_VALUES, sizeof *p->values);
+	p->labels = calloc((ns ? ns : 1) * PP_LABELS, sizeof *p->labels);
+	p->label_ptrs = calloc((ns ? ns : 1) * PP_LABELS, sizeof *p->label_ptrs);
+	if (!p->mods || !p->locations || !p->location_ptrs || !p->locmod ||
+	    !p->lines || !p->line_ptrs || !p->samples || !p->sample_ptrs ||
+	    !p->locs || !p->values || !p->labels || !p->label_ptrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < nl; i++) {
+		Location *loc = &p->locations[i];
+		int64_t mod;
+
+		fold_loc_get(f, (uint32_t)i, &fl);
+		perftools__profiles__location__init(loc);
+		loc->id = i + 1;
+		mod = fl.mlen ? fold_module_find(f, fl.module, fl.mlen)
+			      : fold_module_of(f, fl.lines[0].name,
+					       fl.lines[0].nlen);
+		p->locmod[i] = mod >= 0 && mod < (int64_t)p->nmods ? mod : -1;
+		if (fl.mlen && p->locmod[i] >= 0) {
+			const struct fold_module *m = &p->mods[mod];
+
+			/* the file offset in the mapping pprof is given */
+			if (m->pid != UINT32_MAX && fl.offset >= m->pgoff &&
+			    fl.offset - m->pgoff < m->end - m->start)
+				loc->address = m->start + (fl.offset - m->pgoff);
+		}
+		loc->line = &p->line_ptrs[li];
+		loc->n_line = fl.n;
+		for (uint32_t j = 0; j < fl.n; j++, li++) {
+			const struct fold_line *l = &fl.lines[j];
+			char *key = malloc(l->nlen + 1 + l->flen);
+			int64_t fid;
+
+			if (!key)
+				return -ENOMEM;
+			memcpy(key, l->name, l->nlen);
+			key[l->nlen] = '\0';
+			memcpy(key + l->nlen + 1, l->file, l->flen);
+			fid = intern_add(p->funcs, key, l->nlen + 1 + l->flen,
+					 NULL);
+			free(key);
+			if (fid < 0)
+				return (int)fid;
+			perftools__profiles__line__init(&p->lines[li]);
+			p->lines[li].function_id = (uint64_t)fid + 1;
+			p->lines[li].line = l->line;
+			p->line_ptrs[li] = &p->lines[li];
+		}
+		p->location_ptrs[i] = loc;
+	}
+	p->nloc = nl;
+	p->nfunc = intern_count(p->funcs);
+	p->functions = calloc(p->nfunc ? p->nfunc : 1, sizeof *p->functions);
+	p->function_ptrs = calloc(p->nfunc ? p->nfunc : 1,
+				  sizeof *p->function_ptrs);
+	if (!p->functions || !p->function_ptrs)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nfunc; i++) {
+		size_t len;
+		const char *key = intern_get(p->funcs, (uint32_t)i, &len);
+		size_t nlen = strlen(key); /* names hold no NUL (recfold) */
+		int64_t sid = str_id(p, key, nlen),
+			file = str_id(p, key + nlen + 1, len - nlen - 1);
+
+		if (sid < 0 || file < 0)
+			return -ENOMEM;
+		perftools__profiles__function__init(&p->functions[i]);
+		p->functions[i].id = i + 1;
+		p->functions[i].name = sid;
+		p->functions[i].system_name = sid;
+		p->functions[i].filename = file;
+		p->function_ptrs[i] = &p->functions[i];
+	}
+	for (size_t i = 0; i < ns; i++) {
+		uint32_t e;
+		size_t n;
+		double w;
+		const char *ids = fold_locstack(f, i, &e, &n, &w);
+		Sample *s = &p->samples[i];
+
+		perftools__profiles__sample__init(s);
+		s->location_id = p->locs + k;
+		s->n_location_id = n;
+		for (size_t j = 0; j < n; j++) {
+			uint32_t id;
+
+			memcpy(&id, ids + 4 * j, 4);
+			p->locs[k++] = (uint64_t)id + 1;
+		}
+		err = fill_sample(p, f, i, w, fold_entry_group(f, e), keys);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -367,9 +521,14 @@ int pprof_write(const struct fold *f, FILE *out)
 		vt[1].unit = str_id(&p, "nanoseconds", 11);
 		period = vt[1];
 	}
-	err = build_samples(&p, f, e, n);
-	if (!err)
-		err = build_functions(&p, f);
+	if (fold_locstack_count(f)) {
+		err = build_from_locs(&p, f);
+		n = fold_locstack_count(f);
+	} else {
+		err = build_samples(&p, f, e, n);
+		if (!err)
+			err = build_functions(&p, f);
+	}
 	if (!err)
 		err = build_mappings(&p, f);
 	if (err)
@@ -385,9 +544,9 @@ int pprof_write(const struct fold *f, FILE *out)
 	prof.sample = p.sample_ptrs;
 	prof.n_sample = n;
 	prof.function = p.function_ptrs;
-	prof.n_function = intern_count(p.funcs);
+	prof.n_function = p.nfunc;
 	prof.location = p.location_ptrs;
-	prof.n_location = intern_count(p.funcs);
+	prof.n_location = p.nloc;
 	err = pack_and_write(&p, &prof, out);
 out:
 	pp_free(&p);

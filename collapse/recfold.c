@@ -68,6 +68,20 @@ struct frame {
 	uint8_t plumb; /* enum plumb */
 };
 
+/* A LOC record: its frames (in lframes), module and offset, its LINES
+ * (in rlines, when a LINES record came) and, once a stack used it, its
+ * fold location. */
+#define NO_ID UINT32_MAX
+struct rloc {
+	uint64_t offset;
+	uint32_t fold_id, off, n, module, lines;
+};
+
+/* One frame's source position: line and file (an id in names). */
+struct rline {
+	uint32_t line, file;
+};
+
 struct rf {
 	const struct recfold_opts *o;
 	struct fold *f;
@@ -89,6 +103,19 @@ struct rf {
 	struct fold_sample *tl; /* timeline: .entry holds the key id */
 	size_t ntl, tlcap;
 	uint64_t last_ns, duration_ns;
+	/* locations (o->locations) */
+	struct rloc *rlocs;
+	size_t nrlocs, rlcap;
+	uint32_t *lframes;      /* frame ids of the LOCs, innermost first */
+	size_t nlframes, lfcap;
+	struct rline *rlines;   /* LINES, innermost first */
+	size_t nrlines, rlncap;
+	uint32_t *frameloc;     /* frame id -> name-only location id + 1 */
+	size_t flcap, nfl;
+	int pending;            /* a SAMPLE waiting for its SAMPLE_LOCS */
+	struct rec_sample pend;
+	uint32_t *pframes;      /* its frames */
+	uint32_t *lbuf;         /* a location stack being built */
 };
 
 static int str_eq(const struct rec_str *s, const char *lit)
@@ -237,7 +264,32 @@ static void mark_dropped(struct rf *rf, const struct rec_sample *s)
 	}
 }
 
+/* Whether the SAMPLE_LOCS locs[nl] expand to exactly the frames of s. */
+static int locs_match(const struct rf *rf, const struct rec_sample *s,
+		      const uint32_t *locs, uint32_t nl)
+{
+	const struct rloc *l;
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < nl; i++) {
+		if (locs[i] & REC_LOC_FRAME) {
+			if (k >= s->n || s->frames[k++] != (locs[i] & ~REC_LOC_FRAME))
+				return 0;
+			continue;
+		}
+		if (locs[i] >= rf->nrlocs)
+			return 0;
+		l = &rf->rlocs[locs[i]];
+		if (l->n > s->n - k ||
+		    memcmp(&rf->lframes[l->off], s->frames + k, l->n * 4))
+			return 0;
+		k += l->n;
+	}
+	return k == s->n;
+}
+
 static int on_sample(struct rf *rf, const struct rec_sample *s,
+		     const uint32_t *locs, uint32_t nlocs,
 		     struct recfold_stats *st)
 {
 	size_t n = 2;
@@ -258,13 +310,35 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	rf->kbuf[0] = s->pid;
 	rf->kbuf[1] = s->tid;
 	mark_dropped(rf, s);
-	for (uint32_t i = s->n; i-- > 0;) {
-		if (rf->drop[i])
-			continue;
-		if (rf->o->no_kernel &&
-		    rf->frames[s->frames[i]].kind == FK_KERNEL)
-			continue;
-		rf->kbuf[n++] = s->frames[i];
+	if (rf->o->locations) {
+		/* key: pid, tid, locations root first (a location, or
+		 * REC_LOC_FRAME | a frame without one); a stack with frames
+		 * left out (CPython's plumbing) is names only */
+		if (memchr(rf->drop, 1, s->n) || !nlocs ||
+		    !locs_match(rf, s, locs, nlocs)) {
+			uint32_t k = 0;
+
+			for (uint32_t i = 0; i < s->n; i++)
+				if (!rf->drop[i])
+					rf->lbuf[k++] = REC_LOC_FRAME | s->frames[i];
+			locs = rf->lbuf;
+			nlocs = k;
+		}
+		for (uint32_t i = nlocs; i-- > 0;) {
+			if (rf->o->no_kernel && (locs[i] & REC_LOC_FRAME) &&
+			    rf->frames[locs[i] & ~REC_LOC_FRAME].kind == FK_KERNEL)
+				continue;
+			rf->kbuf[n++] = locs[i];
+		}
+	} else {
+		for (uint32_t i = s->n; i-- > 0;) {
+			if (rf->drop[i])
+				continue;
+			if (rf->o->no_kernel &&
+			    rf->frames[s->frames[i]].kind == FK_KERNEL)
+				continue;
+			rf->kbuf[n++] = s->frames[i];
+		}
 	}
 	if (off)
 		rf->kbuf[n++] = OFFCPU_MARK;
@@ -292,16 +366,132 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	return 0;
 }
 
+/* A LOC record: kept until the end (its LINES come after the samples). */
+static int on_loc(struct rf *rf, const struct rec_record *rec)
+{
+	uint32_t n = rec->u.loc.n;
+	int64_t mod;
+
+	if (n == 0 || n > FOLD_LOC_MAX_LINES || rec->u.loc.id != rf->nrlocs)
+		return -FE_CORRUPT;
+	mod = intern_add(rf->names, rec->u.loc.module.s, rec->u.loc.module.len,
+			 NULL);
+	if (mod < 0 ||
+	    vec_reserve((void **)&rf->rlocs, &rf->rlcap, rf->nrlocs + 1,
+			sizeof *rf->rlocs) ||
+	    vec_reserve((void **)&rf->lframes, &rf->lfcap, rf->nlframes + n,
+			sizeof *rf->lframes))
+		return -ENOMEM;
+	rf->rlocs[rf->nrlocs++] = (struct rloc){ rec->u.loc.offset, NO_ID,
+		(uint32_t)rf->nlframes, n, (uint32_t)mod, NO_ID };
+	memcpy(rf->lframes + rf->nlframes, rec->u.loc.frames, n * sizeof(uint32_t));
+	rf->nlframes += n;
+	return 0;
+}
+
+/* A LINES record: the source positions of a LOC's frames (ignored when
+ * they are not one per frame). */
+static int on_lines(struct rf *rf, const struct rec_record *rec)
+{
+	struct rloc *l;
+	uint32_t n = rec->u.lines.n;
+
+	if (rec->u.lines.loc >= rf->nrlocs)
+		return -FE_CORRUPT;
+	l = &rf->rlocs[rec->u.lines.loc];
+	if (n != l->n || l->lines != NO_ID)
+		return 0;
+	if (vec_reserve((void **)&rf->rlines, &rf->rlncap, rf->nrlines + n,
+			sizeof *rf->rlines))
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct rec_line *x = &rec->u.lines.lines[i];
+		int64_t file = intern_add(rf->names, x->file.s, x->file.len, NULL);
+
+		if (file < 0)
+			return (int)file;
+		rf->rlines[rf->nrlines + i] = (struct rline){ x->line,
+							      (uint32_t)file };
+	}
+	l->lines = (uint32_t)rf->nrlines;
+	rf->nrlines += n;
+	return 0;
+}
+
+/* The fold location of LOC i, made on first use. */
+static int64_t loc_fold_id(struct rf *rf, uint32_t i)
+{
+	static struct fold_loc fl; /* 2.5 KiB: not on the stack */
+	struct rloc *l = &rf->rlocs[i];
+	size_t len;
+	int64_t id;
+
+	if (l->fold_id != NO_ID)
+		return l->fold_id;
+	fl.module = intern_get(rf->names, l->module, &len);
+	fl.mlen = len;
+	fl.offset = l->offset;
+	fl.n = l->n;
+	for (uint32_t j = 0; j < l->n; j++) {
+		const struct rline *x = l->lines == NO_ID ? NULL :
+					&rf->rlines[l->lines + j];
+
+		fl.lines[j].name = intern_get(rf->names,
+			rf->frames[rf->lframes[l->off + j]].name, &len);
+		fl.lines[j].nlen = len;
+		fl.lines[j].file = x ? intern_get(rf->names, x->file, &len) : "";
+		fl.lines[j].flen = x ? len : 0;
+		fl.lines[j].line = x ? x->line : 0;
+	}
+	id = fold_loc_add(rf->f, &fl);
+	if (id >= 0)
+		l->fold_id = (uint32_t)id;
+	return id;
+}
+
+/* Folds the SAMPLE held for its SAMPLE_LOCS (locs may be NULL). */
+static int flush_pending(struct rf *rf, const uint32_t *locs, uint32_t n,
+			 struct recfold_stats *st)
+{
+	if (!rf->pending)
+		return 0;
+	rf->pending = 0;
+	return on_sample(rf, &rf->pend, locs, n, st);
+}
+
 static int on_record(struct rf *rf, const struct rec_record *rec,
 		     struct recfold_stats *st)
 {
 	int64_t id;
 
+	if (rf->o->locations) {
+		int err;
+
+		if (rec->type == REC_SAMPLE_LOCS)
+			return flush_pending(rf, rec->u.sample_locs.locs,
+					     rec->u.sample_locs.n, st);
+		err = flush_pending(rf, NULL, 0, st);
+		if (err)
+			return err;
+		if (rec->type == REC_SAMPLE) {
+			/* held until the next record: its SAMPLE_LOCS */
+			rf->pend = rec->u.sample;
+			memcpy(rf->pframes, rec->u.sample.frames,
+			       rec->u.sample.n * sizeof *rf->pframes);
+			rf->pend.frames = rf->pframes;
+			rf->pending = 1;
+			return 0;
+		}
+		if (rec->type == REC_LOC)
+			return on_loc(rf, rec);
+		if (rec->type == REC_LINES)
+			return on_lines(rf, rec);
+	}
 	switch (rec->type) {
 	case REC_FRAME:
 		return on_frame(rf, rec);
 	case REC_SAMPLE:
-		return on_sample(rf, &rec->u.sample, st);
+		return on_sample(rf, &rec->u.sample, NULL, 0, st);
 	case REC_PROC: {
 		struct fold_info *in = fold_info(rf->f);
 		const struct rec_str *exe = &rec->u.proc.exe;
@@ -445,6 +635,72 @@ static int key_offcpu(struct rf *rf, uint32_t id)
 	return last == OFFCPU_MARK;
 }
 
+/* The location id of a frame or root text without an address. */
+static int64_t name_loc(struct rf *rf, const char *name, size_t len)
+{
+	struct fold_loc fl = { .module = "", .n = 1 };
+
+	fl.lines[0] = (struct fold_line){ .name = name, .nlen = len,
+					  .file = "" };
+	return fold_loc_add(rf->f, &fl);
+}
+
+static int64_t frame_loc(struct rf *rf, uint32_t fid)
+{
+	size_t nl;
+	const char *nm;
+	int64_t id;
+
+	if (fid >= rf->nfl) {
+		if (vec_reserve((void **)&rf->frameloc, &rf->flcap,
+				(size_t)fid + 1, sizeof *rf->frameloc))
+			return -ENOMEM;
+		memset(rf->frameloc + rf->nfl, 0,
+		       ((size_t)fid + 1 - rf->nfl) * sizeof *rf->frameloc);
+		rf->nfl = (size_t)fid + 1;
+	}
+	if (rf->frameloc[fid])
+		return rf->frameloc[fid] - 1;
+	nm = intern_get(rf->names, rf->frames[fid].name, &nl);
+	id = name_loc(rf, nm, nl);
+	if (id >= 0)
+		rf->frameloc[fid] = (uint32_t)id + 1;
+	return id;
+}
+
+/* The location stack of a key (its locations root first, ents[n]) for
+ * fold entry id: leaf first, then the root frames in text[0..rootlen). */
+static int add_locstack(struct rf *rf, uint32_t entry, const char *ents,
+			size_t n, size_t rootlen, double weight)
+{
+	size_t k = 0;
+	int64_t id;
+
+	for (size_t j = n; j-- > 0;) {
+		uint32_t v;
+
+		memcpy(&v, ents + 4 * j, 4);
+		id = v & REC_LOC_FRAME ? frame_loc(rf, v & ~REC_LOC_FRAME)
+				       : loc_fold_id(rf, v);
+		if (id < 0)
+			return (int)id;
+		rf->lbuf[k++] = (uint32_t)id;
+	}
+	/* root frames (comm, or comm-PID/TID;thread), innermost first */
+	for (size_t b = rootlen + 1; b > 0;) {
+		size_t end = b - 1, a = end;
+
+		while (a > 0 && rf->text[a - 1] != ';')
+			a--;
+		id = name_loc(rf, rf->text + a, end - a);
+		if (id < 0)
+			return (int)id;
+		rf->lbuf[k++] = (uint32_t)id;
+		b = a;
+	}
+	return fold_add_locs(rf->f, entry, rf->lbuf, k, weight);
+}
+
 static int emit(struct rf *rf)
 {
 	size_t nkeys = intern_count(rf->keys);
@@ -488,14 +744,32 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 		int err, off = 0;
 		double w = rf->weights[i];
 
+		size_t rootlen;
+
 		memcpy(ids, k, 8);
 		err = root_of(rf, ids[0], ids[1], &len, &group);
+		rootlen = len;
 		for (size_t j = 8; !err && j < klen; j += 4) {
 			uint32_t fid;
 
 			memcpy(&fid, k + j, 4);
 			off = fid == OFFCPU_MARK;
-			err = append(rf, &len, ";%s", off ? "[off-cpu]" :
+			if (off) {
+				err = append(rf, &len, ";[off-cpu]");
+				continue;
+			}
+			if (rf->o->locations && !(fid & REC_LOC_FRAME)) {
+				const struct rloc *l = &rf->rlocs[fid];
+
+				/* a location's frames, outermost first */
+				for (uint32_t x = l->n; !err && x-- > 0;)
+					err = append(rf, &len, ";%s",
+						     name_of(rf, rf->frames[
+							rf->lframes[l->off + x]].name));
+				continue;
+			}
+			fid &= rf->o->locations ? ~REC_LOC_FRAME : ~0u;
+			err = append(rf, &len, ";%s",
 				     name_of(rf, rf->frames[fid].name));
 		}
 		/* wall time: a CPU sample stands for one sampling period */
@@ -509,6 +783,10 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 				err = (int)id;
 			else if (entry)
 				entry[i] = (uint32_t)id;
+			if (!err && rf->o->locations)
+				err = add_locstack(rf, (uint32_t)id, k + 8,
+						   (klen - 8) / 4, rootlen,
+						   rf->weights[i]);
 		}
 		if (err)
 			return err;
@@ -528,6 +806,12 @@ static void rf_free(struct rf *rf)
 	free(rf->kbuf);
 	free(rf->drop);
 	free(rf->text);
+	free(rf->rlocs);
+	free(rf->lframes);
+	free(rf->rlines);
+	free(rf->frameloc);
+	free(rf->pframes);
+	free(rf->lbuf);
 }
 
 int recfold_run(struct recreader *r, struct fold *f,
@@ -542,9 +826,12 @@ int recfold_run(struct recreader *r, struct fold *f,
 	rf.keys = intern_new();
 	rf.kbuf = malloc((REC_MAX_FRAMES + 3) * sizeof *rf.kbuf);
 	rf.drop = malloc(REC_MAX_FRAMES);
+	rf.pframes = malloc(REC_MAX_FRAMES * sizeof *rf.pframes);
+	rf.lbuf = malloc((REC_MAX_FRAMES + 3) * sizeof *rf.lbuf);
 	rf.from_ns = o->has_from ? (int64_t)llround(o->from * 1e9) : 0;
 	rf.to_ns = o->has_to ? (int64_t)llround(o->to * 1e9) : -1;
-	if (!rf.names || !rf.keys || !rf.kbuf || !rf.drop ||
+	if (!rf.names || !rf.keys || !rf.kbuf || !rf.drop || !rf.pframes ||
+	    !rf.lbuf ||
 	    vec_reserve((void **)&rf.text, &rf.tcap, 4096, 1)) {
 		err = -ENOMEM;
 		goto out;
@@ -556,7 +843,8 @@ int recfold_run(struct recreader *r, struct fold *f,
 		if (err)
 			goto out;
 	}
-	if (o->mode == RECFOLD_WALL && !(rf.freq > 0 && rf.freq < 1e9))
+	err = flush_pending(&rf, NULL, 0, &st);
+	if (!err && o->mode == RECFOLD_WALL && !(rf.freq > 0 && rf.freq < 1e9))
 		err = -FE_CORRUPT; /* no sampling frequency: no period */
 	if (!err)
 		err = emit(&rf);

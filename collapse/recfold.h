@@ -48,6 +48,10 @@ struct recfold_opts {
 	 * for speedscope's time order): 24 bytes a sample. */
 	int timeline;
 	void *hook_arg;
+	/* Keep code locations too (LOC/SAMPLE_LOCS; fold_loc_add,
+	 * fold_add_locs), for pprof: samples of one stack at different
+	 * addresses stay apart in the location stacks. */
+	int locations;
 };
 
 struct recfold_stats {
