@@ -131,6 +131,7 @@ num:
 	close(fd);
 	o.output = tmp;
 	o.tap = sink_top(the_top);
+	o.no_source_lines = true;
 	o.tick = tick;
 	o.tick_ctx = the_top;
 	fl_quiet = true;

@@ -907,9 +907,12 @@ static void human_size(uint64_t n, char *buf, size_t len)
 static int source_lines(struct session *s)
 {
 	struct srclines_stats ls;
+	uint64_t t = now_ns();
 	int err = recwriter_flush(s->w);
 
 	stop_requested = 0;
+	if (s->opt.no_source_lines)
+		return err;
 	if (!err)
 		err = srclines_write(s->frames, s->world, s->sink,
 				     &stop_requested, &ls);
@@ -917,6 +920,7 @@ static int source_lines(struct session *s)
 		return err;
 	recwriter_count(s->w, "locations", ls.locs);
 	recwriter_count(s->w, "locations-with-lines", ls.with_lines);
+	recwriter_count(s->w, "lines-lookup-ns", now_ns() - t);
 	if (ls.stopped)
 		fl_note("record", "source lines: stopped, %llu of %llu code "
 			"locations have them",

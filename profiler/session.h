@@ -31,6 +31,8 @@ struct record_options {
 				  * switch-out in N, always; 0: adaptive */
 	uint64_t offcpu_rate;    /* adaptive: about this many switch-out
 				  * stacks a second at most (docs/offcpu.md) */
+	bool no_source_lines;    /* skip the source-line look-up at the end
+				  * (top: its recording is thrown away) */
 	/* flamer top: a second sink fed with everything (ops NULL: none),
 	 * and a callback once a second (NULL: none); ctx borrowed */
 	struct sink tap;

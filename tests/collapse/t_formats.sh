@@ -57,4 +57,53 @@ assert strings[0] == "", strings
 byid = {int(i): strings[int(n)] for i, n in names}
 assert [byid[l] for l in locs] == ["leafy", "mid", "root"], [byid[l] for l in locs]
 PY
+
+# a recording's locations, decoded independently of go tool pprof: user
+# locations have an address inside their mapping; hot_inline's (inlined
+# into inl_outer at line 54, its loop at lines 26-27) carry both lines,
+# innermost first; every id a sample or line names is defined; totals
+[ -x samples/bin/inl-fp ] || skip "samples/bin/inl-fp not built (make samples)"
+"$FLAMER" record -q --inline -F 499 -o "$T/inl.data" -- samples/bin/inl-fp -d 1 >/dev/null 2>"$T/rec.err" ||
+	fail "record inl-fp: $(cat "$T/rec.err")"
+"$FLAMER" collapse -q -o "$T/inl.folded" "$T/inl.data" || fail "fold inl"
+"$FLAMER" collapse -q --format pprof -o "$T/inl.pb.gz" "$T/inl.data" || fail "pprof inl"
+gzip -dc "$T/inl.pb.gz" | protoc --decode perftools.profiles.Profile \
+	-I collapse/pprof collapse/pprof/profile.proto >"$T/inl.txt" || fail "protoc cannot decode inl's pprof"
+python3 - "$T/inl.txt" "$(total_samples "$T/inl.folded")" <<'PY' || fail "pprof locations of a recording"
+import re, sys
+t = open(sys.argv[1]).read()
+total = int(sys.argv[2])
+strings = [bytes(s, "utf-8").decode("unicode_escape") for s in re.findall(r'^string_table: "(.*)"$', t, re.M)]
+def blocks(kind):
+    return re.findall(r'^%s \{\n(.*?)^\}' % kind, t, re.M | re.S)
+def field(b, name, default=0):
+    m = re.search(r'^  %s: (\d+)$' % name, b, re.M)
+    return int(m.group(1)) if m else default
+maps = {field(b, "id"): (field(b, "memory_start"), field(b, "memory_limit")) for b in blocks("mapping")}
+funcs = {field(b, "id"): (strings[field(b, "name")], strings[field(b, "filename")]) for b in blocks("function")}
+locs = {}
+for b in blocks("location"):
+    lines = [(int(f), int(l or 0)) for f, l in
+             re.findall(r'^  line \{\n    function_id: (\d+)\n(?:    line: (\d+)\n)?  \}', b, re.M)]
+    assert lines and all(f in funcs for f, _ in lines), b
+    locs[field(b, "id")] = (field(b, "mapping_id"), field(b, "address"), lines)
+withaddr = 0
+for i, (m, a, lines) in locs.items():
+    if m and a:
+        lo, hi = maps[m]
+        assert lo <= a < hi, (i, hex(a), hex(lo), hex(hi))
+        withaddr += 1
+assert withaddr >= 3, withaddr
+chains = [[(funcs[f][0], funcs[f][1].rsplit("/", 1)[-1], l) for f, l in lines]
+          for m, a, lines in locs.values() if len(lines) > 1]
+ok = [c for c in chains if c[0][0] == "hot_inline_[i]" and c[0][1] == "inl.c" and c[0][2] in (26, 27)
+      and c[1] == ("inl_outer", "inl.c", 54)]
+assert ok, chains
+s = 0
+for b in blocks("sample"):
+    ids = [int(x) for x in re.findall(r'^  location_id: (\d+)$', b, re.M)]
+    assert ids and all(x in locs for x in ids), b
+    s += int(re.findall(r'^  value: (\d+)$', b, re.M)[0])
+assert s == total, (s, total)
+PY
 exit 0

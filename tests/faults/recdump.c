@@ -11,6 +11,7 @@
  *                   with -f: every LOC record (frame ids innermost first)
  *   lines LOC FILE:LINE...
  *                   with -f: every LINES record
+ *   count NAME N    with -f: every COUNT record
  *   sample_locs N   SAMPLE_LOCS records
  *
  * usage: recdump [-f] FILE */
@@ -76,6 +77,12 @@ int main(int argc, char **argv)
 				       rec.u.lines.lines[i].file.s,
 				       rec.u.lines.lines[i].line);
 			printf("\n");
+			break;
+		case REC_COUNT:
+			if (frames)
+				printf("count %.*s %llu\n",
+				       (int)rec.u.count.name.len, rec.u.count.name.s,
+				       (unsigned long long)rec.u.count.value);
 			break;
 		case REC_SAMPLE_LOCS:
 			slocs++;

@@ -1,6 +1,7 @@
 /* fuzz_recording - the flamer.data reader (recording/recreader.c), the
- * folding of a recording (collapse/recfold.c, with its timeline, modules
- * and info) and the speedscope and pprof writers on arbitrary bytes. */
+ * folding of a recording (collapse/recfold.c, with its timeline, modules,
+ * info and code locations) and the speedscope and pprof writers on
+ * arbitrary bytes. */
 #include "fuzz.h"
 
 #include <errno.h>
@@ -28,15 +29,25 @@ static void read_all(const uint8_t *data, size_t size)
 		else if (rec.type == REC_SAMPLE)
 			for (uint32_t i = 0; i < rec.u.sample.n; i++)
 				n += rec.u.sample.frames[i];
+		else if (rec.type == REC_LOC)
+			for (uint32_t i = 0; i < rec.u.loc.n; i++)
+				n += rec.u.loc.lines[i].frame +
+				     rec.u.loc.lines[i].file.len +
+				     (rec.u.loc.lines[i].file.len ?
+				      (unsigned char)rec.u.loc.lines[i].file.s[0] : 0);
+		else if (rec.type == REC_SAMPLE_LOCS)
+			for (uint32_t i = 0; i < rec.u.sample_locs.n; i++)
+				n += rec.u.sample_locs.locs[i];
 	}
 	(void)recreader_complete(r);
 	recreader_free(r);
 	(void)n;
 }
 
-static void fold_all(const uint8_t *data, size_t size, int tid)
+static void fold_all(const uint8_t *data, size_t size, int tid, int locs)
 {
-	struct recfold_opts o = { .tid = tid, .pid = !tid, .timeline = 1 };
+	struct recfold_opts o = { .tid = tid, .pid = !tid, .timeline = 1,
+				  .locations = locs };
 	struct recfold_stats st;
 	struct recreader *r;
 	struct fold *f;
@@ -58,6 +69,7 @@ static void fold_all(const uint8_t *data, size_t size, int tid)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	read_all(data, size);
-	fold_all(data, size, size & 1);
+	fold_all(data, size, size & 1, 0);
+	fold_all(data, size, size & 1, 1); /* pprof's locations */
 	return 0;
 }

@@ -118,6 +118,95 @@ static void check_fold(const char *path, const struct recfold_opts *o,
 	free(got);
 }
 
+/* Locations: a LOC for (inl, work) at one offset, another for work alone;
+ * samples with matching SAMPLE_LOCS, one whose SAMPLE_LOCS does not match
+ * its frames (ignored: names only), one without. */
+static void test_locations(void)
+{
+	static const uint32_t fr[] = { 2, 3, 1, 0 }, fr2[] = { 1, 0 };
+	static const uint32_t chain[] = { 3, 1 }, lines[] = { 27, 54 };
+	static const char *const files[] = { "/src/inl.c", "/src/inl.c" };
+	const uint32_t l1[] = { REC_LOC_FRAME | 2, 0, REC_LOC_FRAME | 0 };
+	const uint32_t l2[] = { 1, REC_LOC_FRAME | 0 };
+	const uint32_t bad[] = { 1, REC_LOC_FRAME | 1 };
+	struct rec_sample s = { .pid = 100, .tid = 100, .weight = 1 };
+	struct recfold_opts o = { .locations = 1 };
+	struct recfold_stats st;
+	char path[256];
+	int fd, err, rc = 1;
+	struct recwriter *w;
+	struct recreader *r;
+	struct fold *f;
+	struct fold_loc fl;
+	size_t nlocs = 0, n;
+	double total = 0, wt;
+	uint32_t entry;
+
+	snprintf(path, sizeof path, "%s/locs.data", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	w = recwriter_new(fd, &err);
+	CHECK(w != NULL);
+	CHECK(recwriter_proc(w, 100, 1, "prog", "/bin/prog") == 0);
+	CHECK(recwriter_frame(w, 0, FK_NATIVE, "main", "prog") == 0);
+	CHECK(recwriter_frame(w, 1, FK_NATIVE, "work", "prog") == 0);
+	CHECK(recwriter_frame(w, 2, FK_KERNEL, "sys_write", "") == 0);
+	CHECK(recwriter_frame(w, 3, FK_INLINE, "inl", "prog") == 0);
+	CHECK(recwriter_loc(w, 0, 0x1234, "prog", 2, chain, lines, files) == 0);
+	CHECK(recwriter_loc(w, 1, 0x1300, "prog", 1, chain + 1, lines + 1,
+			    files + 1) == 0);
+	s.frames = fr;
+	s.n = 4;
+	s.locs = l1;
+	s.nlocs = 3;
+	CHECK(recwriter_sample(w, &s) == 0);
+	CHECK(recwriter_sample(w, &s) == 0);
+	s.frames = fr2;
+	s.n = 2;
+	s.locs = l2;
+	s.nlocs = 2;
+	CHECK(recwriter_sample(w, &s) == 0);
+	s.locs = bad; /* frames 1, 1: not the sample's 1, 0 */
+	CHECK(recwriter_sample(w, &s) == 0);
+	s.nlocs = 0;
+	CHECK(recwriter_sample(w, &s) == 0);
+	CHECK(recwriter_flush(w) == 0);
+	recwriter_free(w);
+	close(fd);
+
+	/* the folded text is the same with and without locations */
+	check_fold(path, &o, -FE_TRUNCATED,
+		   "prog;main;work 3\nprog;main;work;inl_[i];sys_write_[k] 2\n");
+	r = recreader_open(path, &err);
+	f = fold_new();
+	CHECK(r && f);
+	rc = recfold_run(r, f, &o, &st);
+	CHECK(rc == -FE_TRUNCATED && st.samples == 5);
+	/* locations: 2 LOCs, names-only for main, sys_write, work and the
+	 * root "prog" */
+	CHECK(fold_loc_count(f) == 6);
+	CHECK(fold_loc_get(f, 0, &fl) == 0 && fl.offset == 0x1234 && fl.n == 2 &&
+	      fl.mlen == 4 && !memcmp(fl.module, "prog", 4) &&
+	      fl.lines[0].line == 27 && fl.lines[1].line == 54 &&
+	      fl.lines[0].nlen == 7 && !memcmp(fl.lines[0].name, "inl_[i]", 7) &&
+	      fl.lines[0].flen == 10);
+	/* stacks: (sys_write, loc 0, main, prog) x2, (loc 1, main, prog) x1,
+	 * (work, main, prog) x2 (the mismatch and the one without) */
+	for (size_t i = 0; i < fold_locstack_count(f); i++) {
+		const char *ids = fold_locstack(f, i, &entry, &n, &wt);
+		uint32_t first;
+
+		memcpy(&first, ids, 4);
+		total += wt;
+		nlocs++;
+		if (n == 3 && first == 1)
+			CHECK(wt == 1);
+		CHECK(n == 3 || n == 4);
+	}
+	CHECK(nlocs == 3 && total == 5);
+	fold_free(f);
+	recreader_free(r);
+}
+
 static void test_roots_and_kinds(void)
 {
 	const char *path = write_recording(1);
@@ -494,6 +583,7 @@ static void test_linebuf(void)
 	X(test_no_kernel_and_time)                                          \
 	X(test_truncated)                                                   \
 	X(test_plumbing)                                                    \
+	X(test_locations)                                                   \
 	X(test_command)                                                     \
 	X(test_perf_chunks)                                                 \
 	X(test_perf_limits)                                                 \
