@@ -73,12 +73,13 @@ expect_grep 'hot\.constprop|hot$' "$T/topcpu"
 # own samples are on its loop (lines 26-27), cold_call's on its loop (35-36).
 # With --inline, hot_inline's locations carry two lines: the loop, then the
 # call site in inl_outer.
-"$FLAMER" record -q --inline -F 499 -o "$T/inl.data" -- "$SAMPLES/inl-fp" -d 2 >/dev/null 2>"$T/rec.err" ||
+"$FLAMER" record -q --inline -F 499 -o "$T/inl.data" -- "$SAMPLES/inl-fp" -d 3 >/dev/null 2>"$T/rec.err" ||
 	fail "record inl-fp: $(cat "$T/rec.err")"
 "$FLAMER" collapse -o "$T/inl.folded" "$T/inl.data" || fail "fold inl"
 "$FLAMER" collapse --format pprof -o "$T/inl.pb.gz" "$T/inl.data" || fail "pprof inl"
 itotal=$(total_samples "$T/inl.folded")
-[ "$itotal" -gt 300 ] || fail "only $itotal samples of inl-fp"
+# CPU samples of a wall-clock run: fewer on a loaded machine
+[ "$itotal" -gt 100 ] || fail "only $itotal samples of inl-fp"
 go tool pprof -raw "$T/inl.pb.gz" >"$T/inl.raw" 2>&1 || fail "-raw inl"
 grep -EA1 '^ +[0-9]+: 0x[0-9a-f]+ M=1 hot_inline_\[i\] [^ ]*/inl\.c:2[67] ' "$T/inl.raw" |
 	grep -Eq '^ +inl_outer [^ ]*/inl\.c:54 ' || fail "no inline chain hot_inline -> inl_outer:54 in -raw"

@@ -31,10 +31,13 @@ static void read_all(const uint8_t *data, size_t size)
 				n += rec.u.sample.frames[i];
 		else if (rec.type == REC_LOC)
 			for (uint32_t i = 0; i < rec.u.loc.n; i++)
-				n += rec.u.loc.lines[i].frame +
-				     rec.u.loc.lines[i].file.len +
-				     (rec.u.loc.lines[i].file.len ?
-				      (unsigned char)rec.u.loc.lines[i].file.s[0] : 0);
+				n += rec.u.loc.frames[i] + rec.u.loc.module.len;
+		else if (rec.type == REC_LINES)
+			for (uint32_t i = 0; i < rec.u.lines.n; i++)
+				n += rec.u.lines.lines[i].line +
+				     rec.u.lines.lines[i].file.len +
+				     (rec.u.lines.lines[i].file.len ?
+				      (unsigned char)rec.u.lines.lines[i].file.s[0] : 0);
 		else if (rec.type == REC_SAMPLE_LOCS)
 			for (uint32_t i = 0; i < rec.u.sample_locs.n; i++)
 				n += rec.u.sample_locs.locs[i];

@@ -118,7 +118,8 @@ static void check_fold(const char *path, const struct recfold_opts *o,
 	free(got);
 }
 
-/* Locations: a LOC for (inl, work) at one offset, another for work alone;
+/* Locations: a LOC for (inl, work) at one offset with its LINES, another
+ * for work alone with a LINES of the wrong length (ignored: no lines);
  * samples with matching SAMPLE_LOCS, one whose SAMPLE_LOCS does not match
  * its frames (ignored: names only), one without. */
 static void test_locations(void)
@@ -151,9 +152,8 @@ static void test_locations(void)
 	CHECK(recwriter_frame(w, 1, FK_NATIVE, "work", "prog") == 0);
 	CHECK(recwriter_frame(w, 2, FK_KERNEL, "sys_write", "") == 0);
 	CHECK(recwriter_frame(w, 3, FK_INLINE, "inl", "prog") == 0);
-	CHECK(recwriter_loc(w, 0, 0x1234, "prog", 2, chain, lines, files) == 0);
-	CHECK(recwriter_loc(w, 1, 0x1300, "prog", 1, chain + 1, lines + 1,
-			    files + 1) == 0);
+	CHECK(recwriter_loc(w, 0, 0x1234, "prog", 2, chain) == 0);
+	CHECK(recwriter_loc(w, 1, 0x1300, "prog", 1, chain + 1) == 0);
 	s.frames = fr;
 	s.n = 4;
 	s.locs = l1;
@@ -169,6 +169,9 @@ static void test_locations(void)
 	CHECK(recwriter_sample(w, &s) == 0);
 	s.nlocs = 0;
 	CHECK(recwriter_sample(w, &s) == 0);
+	/* lines come after the samples, as the recorder writes them */
+	CHECK(recwriter_lines(w, 0, 2, lines, files) == 0);
+	CHECK(recwriter_lines(w, 1, 2, lines, files) == 0); /* 2 for 1 frame */
 	CHECK(recwriter_flush(w) == 0);
 	recwriter_free(w);
 	close(fd);
@@ -184,11 +187,28 @@ static void test_locations(void)
 	/* locations: 2 LOCs, names-only for main, sys_write, work and the
 	 * root "prog" */
 	CHECK(fold_loc_count(f) == 6);
-	CHECK(fold_loc_get(f, 0, &fl) == 0 && fl.offset == 0x1234 && fl.n == 2 &&
-	      fl.mlen == 4 && !memcmp(fl.module, "prog", 4) &&
-	      fl.lines[0].line == 27 && fl.lines[1].line == 54 &&
-	      fl.lines[0].nlen == 7 && !memcmp(fl.lines[0].name, "inl_[i]", 7) &&
-	      fl.lines[0].flen == 10);
+	/* (fold location ids are given in order of use) */
+	for (uint32_t i = 0; i < fold_loc_count(f); i++) {
+		CHECK(fold_loc_get(f, i, &fl) == 0);
+		if (fl.offset == 0x1234) {
+			CHECK(fl.n == 2 && fl.mlen == 4 &&
+			      !memcmp(fl.module, "prog", 4) &&
+			      fl.lines[0].line == 27 && fl.lines[1].line == 54 &&
+			      fl.lines[0].nlen == 7 &&
+			      !memcmp(fl.lines[0].name, "inl_[i]", 7) &&
+			      fl.lines[0].flen == 10 &&
+			      !memcmp(fl.lines[0].file, "/src/inl.c", 10));
+			nlocs++;
+		} else {
+			/* the mismatched LINES gave 0x1300 (work alone) no
+			 * line; the others have none */
+			CHECK(fl.n == 1 && fl.lines[0].line == 0 &&
+			      fl.lines[0].flen == 0);
+			nlocs += fl.offset == 0x1300 ? 10 : 0;
+		}
+	}
+	CHECK(nlocs == 11);
+	nlocs = 0;
 	/* stacks: (sys_write, loc 0, main, prog) x2, (loc 1, main, prog) x1,
 	 * (work, main, prog) x2 (the mismatch and the one without) */
 	for (size_t i = 0; i < fold_locstack_count(f); i++) {
