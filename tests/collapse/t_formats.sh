@@ -106,4 +106,41 @@ for b in blocks("sample"):
     s += int(re.findall(r'^  value: (\d+)$', b, re.M)[0])
 assert s == total, (s, total)
 PY
+
+# lines are looked up after sampling stops, never while sampling: a
+# recording cut by SIGKILL has its locations (addresses inside their
+# mappings) and no line at all, and still converts (exit 3, partial)
+"$FLAMER" record -q --inline -F 499 -o "$T/cut.data" -- samples/bin/inl-fp -d 20 -p "$T/inl.pid" >/dev/null 2>&1 &
+rec=$!
+for i in $(seq 50); do [ -s "$T/inl.pid" ] && break; sleep 0.1; done
+sleep 2.5 # two block flushes (one a second)
+kill -9 "$rec"
+wait "$rec" 2>/dev/null
+kill "$(cat "$T/inl.pid")" 2>/dev/null
+# a killed recorder leaves its temporary file (common/outfile.h)
+cut=$(ls "$T"/cut.data.tmp-* 2>/dev/null | head -1)
+[ -s "$cut" ] || fail "no temporary recording left by the killed recorder: $(ls "$T")"
+rc=0
+"$FLAMER" collapse -q --format pprof -o "$T/cut.pb.gz" "$cut" 2>"$T/cut.err" || rc=$?
+[ "$rc" = 3 ] || fail "pprof of a cut recording: exit $rc (want 3): $(cat "$T/cut.err")"
+gzip -dc "$T/cut.pb.gz" | protoc --decode perftools.profiles.Profile \
+	-I collapse/pprof collapse/pprof/profile.proto >"$T/cut.txt" || fail "protoc cannot decode the cut pprof"
+python3 - "$T/cut.txt" <<'PY' || fail "locations of a cut recording"
+import re, sys
+t = open(sys.argv[1]).read()
+def blocks(kind):
+    return re.findall(r'^%s \{\n(.*?)^\}' % kind, t, re.M | re.S)
+def field(b, name):
+    m = re.search(r'^  %s: (\d+)$' % name, b, re.M)
+    return int(m.group(1)) if m else 0
+maps = {field(b, "id"): (field(b, "memory_start"), field(b, "memory_limit")) for b in blocks("mapping")}
+n = 0
+for b in blocks("location"):
+    assert not re.search(r'^    line: ', b, re.M), "a line in a cut recording: " + b
+    m, a = field(b, "mapping_id"), field(b, "address")
+    if m and a:
+        assert maps[m][0] <= a < maps[m][1], b
+        n += 1
+assert n >= 3, n
+PY
 exit 0
