@@ -913,9 +913,14 @@ static int source_lines(struct session *s)
 	stop_requested = 0;
 	if (s->opt.no_source_lines)
 		return err;
+	if (!err && s->opt.progress)
+		fputs("\rflamer: looking up source lines (Ctrl-C skips)\033[K",
+		      stderr);
 	if (!err)
 		err = srclines_write(s->frames, s->world, s->sink,
 				     &stop_requested, &ls);
+	if (s->opt.progress)
+		fputs("\r\033[K", stderr);
 	if (err)
 		return err;
 	recwriter_count(s->w, "locations", ls.locs);
