@@ -84,6 +84,8 @@ static const char record_usage[] =
 	"When permitted (root, CAP_SYS_NICE) the recorder runs at the lowest\n"
 	"real-time priority so a busy target cannot starve it into losing\n"
 	"samples; what it launches runs normally.  FLAMER_NO_RT=1 turns it off.\n"
+	"After the last sample the source lines of the sampled code are looked\n"
+	"up (for pprof; a second Ctrl-C skips it); FLAMER_NO_LINES=1 skips it.\n"
 	"\n"
 	"Exit codes: 0 ok; 1 failed; 2 usage error, no such process or\n"
 	"command; 3 partial (write error: the recording up to it is kept);\n"

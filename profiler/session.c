@@ -97,6 +97,14 @@ void session_request_stop(void)
 	stop_requested = 1;
 }
 
+/* Whether environment variable name is set to something other than 0. */
+static int getenv_on(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 static void raise_nofile_limit(void)
 {
 	struct rlimit r;
@@ -652,9 +660,7 @@ static void progress(struct session *s, double elapsed)
 static void raise_priority(void)
 {
 	struct sched_param sp = { .sched_priority = 1 };
-	const char *off = getenv("FLAMER_NO_RT");
-
-	if (off && *off && strcmp(off, "0") != 0)
+	if (getenv_on("FLAMER_NO_RT"))
 		return;
 	if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) != 0)
 		return; /* not permitted: stay at normal priority */
@@ -911,7 +917,7 @@ static int source_lines(struct session *s)
 	int err = recwriter_flush(s->w);
 
 	stop_requested = 0;
-	if (s->opt.no_source_lines)
+	if (s->opt.no_source_lines || getenv_on("FLAMER_NO_LINES"))
 		return err;
 	if (!err && s->opt.progress)
 		fputs("\rflamer: looking up source lines (Ctrl-C skips)\033[K",
