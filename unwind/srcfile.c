@@ -135,14 +135,54 @@ static const char *cu_file(struct srcfile *sf, unsigned k, Dwarf_Die *die,
 			dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &a)));
 }
 
+/* The inlined subroutines that contain pc below die, outermost first,
+ * into chain (at most max; *n counts them).  Returns 1 once the function
+ * holding pc was found.  (libdw's dwarf_getscopes does this too, but
+ * leaks memory on some of python3.11-dbg's units, elfutils 0.188.) */
+static int inline_chain(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *chain,
+			unsigned *n, unsigned max, int depth)
+{
+	Dwarf_Die c;
+
+	if (depth > 64 || dwarf_child(die, &c) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&c);
+
+		switch (tag) {
+		case DW_TAG_namespace:
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+			/* C++ functions may be defined inside these */
+			if (inline_chain(&c, pc, chain, n, max, depth + 1))
+				return 1;
+			break;
+		case DW_TAG_subprogram:
+		case DW_TAG_inlined_subroutine:
+		case DW_TAG_lexical_block:
+			if (dwarf_haspc(&c, pc) != 1)
+				break;
+			if (tag == DW_TAG_inlined_subroutine && *n < max)
+				chain[(*n)++] = c;
+			inline_chain(&c, pc, chain, n, max, depth + 1);
+			return 1;
+		default:
+			break;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
 int srcfile_lines(struct srcfile *sf, uint64_t offset, struct srcpos *pos,
 		  unsigned max, unsigned *n)
 {
 	Dwfl_Line *l;
-	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Die *cu, chain[SRC_MAX];
 	Dwarf_Addr addr, bias;
 	const char *file;
-	int line = 0, ns;
+	int line = 0;
+	unsigned ns = 0;
 
 	*n = 0;
 	if (max > SRC_MAX)
@@ -157,26 +197,22 @@ int srcfile_lines(struct srcfile *sf, uint64_t offset, struct srcpos *pos,
 						dwfl_line_comp_dir(l)),
 				       line > 0 ? (uint32_t)line : 0 };
 	cu = dwfl_module_addrdie(sf->mod, addr, &bias);
-	ns = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
-	for (int i = 0; i < ns && *n < max; i++) {
+	if (cu)
+		inline_chain(cu, addr - bias, chain, &ns, SRC_MAX - 1, 0);
+	/* innermost first: each one's call site */
+	for (unsigned i = ns; i-- > 0 && *n < max;) {
 		Dwarf_Attribute a;
 		Dwarf_Word fidx = (Dwarf_Word)-1, ln = 0;
-		int tag = dwarf_tag(&scopes[i]);
 
-		if (tag == DW_TAG_subprogram)
-			break;
-		if (tag != DW_TAG_inlined_subroutine)
-			continue;
-		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_file, &a),
+		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_file, &a),
 				    &fidx) != 0)
 			fidx = (Dwarf_Word)-1;
-		if (dwarf_formudata(dwarf_attr(&scopes[i], DW_AT_call_line, &a),
+		if (dwarf_formudata(dwarf_attr(&chain[i], DW_AT_call_line, &a),
 				    &ln) != 0 || ln > UINT32_MAX)
 			ln = 0;
-		pos[*n] = (struct srcpos){ cu_file(sf, *n, &scopes[i], fidx),
+		pos[*n] = (struct srcpos){ cu_file(sf, *n, &chain[i], fidx),
 					   (uint32_t)ln };
 		(*n)++;
 	}
-	free(scopes);
 	return 0;
 }
