@@ -70,7 +70,10 @@ expect_grep 'hot\.constprop|hot$' "$T/topcpu"
 
 # -list: inl-fp's inl_outer spends its time in hot_inline (inlined, line
 # 54, a 300000-step loop) and cold_call (line 55, 100000 steps); hot_inline's
-# own samples are on its loop (lines 26-27), cold_call's on its loop (35-36).
+# samples are on its loop (lines 26-27), cold_call's on its loop (35-36):
+# 90% of them at least, counted with what is above them (cum: an interrupt
+# taken in the loop puts kernel frames on top, more so on a loaded
+# machine), and none outside each function's lines.
 # With --inline, hot_inline's locations carry two lines: the loop, then the
 # call site in inl_outer.
 "$FLAMER" record -q --inline -F 499 -o "$T/inl.data" -- "$SAMPLES/inl-fp" -d 3 >/dev/null 2>"$T/rec.err" ||
@@ -95,7 +98,7 @@ list_lines() {
 inl_sum=$(awk '$1 ~ /;inl_outer/ { s += $NF } END { print s + 0 }' "$T/inl.folded")
 [ "$inl_sum" -gt 80 ] || fail "inl_outer has only $inl_sum samples"
 list_lines '^inl_outer$' "$T/outer"
-awk '$1 < 52 || $1 > 56 { print "line " $1 " has samples"; bad = 1 } END { exit bad }' "$T/outer" ||
+awk '$1 < 48 || $1 > 57 { print "line " $1 " has samples"; bad = 1 } END { exit bad }' "$T/outer" ||
 	fail "inl_outer's samples outside its loop: $(cat "$T/outer")"
 c54=$(awk '$1 == 54 { print $3 }' "$T/outer") c55=$(awk '$1 == 55 { print $3 }' "$T/outer")
 [ "${c54:-0}" -gt 0 ] && [ "${c55:-0}" -gt 0 ] || fail "lines 54/55 of inl_outer: $(cat "$T/outer")"
@@ -105,16 +108,16 @@ csum=$(awk '{ s += $3 } END { print s + 0 }' "$T/outer")
 [ "$csum" -ge "$inl_sum" ] && [ "$csum" -le $((inl_sum + inl_sum / 20)) ] ||
 	fail "inl_outer's lines hold $csum samples, the folded stacks $inl_sum"
 list_lines '^cold_call$' "$T/cold"
-awk '$1 < 33 || $1 > 37 { print "line " $1 " has samples"; bad = 1 } END { exit bad }' "$T/cold" ||
+awk '$1 < 31 || $1 > 38 { print "line " $1 " has samples"; bad = 1 } END { exit bad }' "$T/cold" ||
 	fail "cold_call's samples outside its body: $(cat "$T/cold")"
 cold_sum=$(awk '$1 ~ /;cold_call( |;)/ { s += $NF } END { print s + 0 }' "$T/inl.folded")
-loop=$(awk '$1 == 35 || $1 == 36 { s += $2 } END { print s + 0 }' "$T/cold")
+loop=$(awk '$1 == 35 || $1 == 36 { s += $3 } END { print s + 0 }' "$T/cold")
 [ "$loop" -gt 0 ] && [ $((loop * 10)) -ge $((cold_sum * 9)) ] ||
 	fail "cold_call's loop (lines 35-36) has $loop of $cold_sum samples: $(cat "$T/cold")"
 list_lines 'hot_inline' "$T/hot"
-awk '$1 < 24 || $1 > 28 { print "line " $1 " has samples"; bad = 1 } END { exit bad }' "$T/hot" ||
+awk '$1 < 22 || $1 > 29 { print "line " $1 " has samples"; bad = 1 } END { exit bad }' "$T/hot" ||
 	fail "hot_inline's samples outside its body: $(cat "$T/hot")"
-hloop=$(awk '$1 == 26 || $1 == 27 { s += $2 } END { print s + 0 }' "$T/hot")
+hloop=$(awk '$1 == 26 || $1 == 27 { s += $3 } END { print s + 0 }' "$T/hot")
 [ "$hloop" -gt 0 ] && [ $((hloop * 10)) -ge $((c54 * 9)) ] ||
 	fail "hot_inline's loop (lines 26-27) has $hloop of line 54's $c54 samples: $(cat "$T/hot")"
 go tool pprof -sample_index=samples -top "$T/inl.pb.gz" >"$T/inl.top" 2>&1 || fail "-top inl"
@@ -125,7 +128,7 @@ expect_grep "of $itotal total" "$T/inl.top"
 command -v cc >/dev/null || skip "no C compiler for the -disasm check"
 cc -O2 -g -fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-inline-small-functions \
 	-no-pie -o "$T/inl-nopie" samples/c/inl.c || fail "cc -no-pie"
-"$FLAMER" record -q -F 499 -o "$T/np.data" -- "$T/inl-nopie" -d 1 >/dev/null 2>"$T/rec.err" ||
+"$FLAMER" record -q -F 499 -o "$T/np.data" -- "$T/inl-nopie" -d 2 >/dev/null 2>"$T/rec.err" ||
 	fail "record inl-nopie: $(cat "$T/rec.err")"
 "$FLAMER" collapse --format pprof -o "$T/np.pb.gz" "$T/np.data" || fail "pprof np"
 "$FLAMER" collapse -o "$T/np.folded" "$T/np.data" || fail "fold np"
