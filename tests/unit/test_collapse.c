@@ -296,7 +296,7 @@ static void test_plumbing(void)
 		CHECK(recwriter_frame(w, i, kinds[i], names[i], "") == 0);
 	for (size_t i = 0; i < sizeof ss / sizeof *ss; i++) {
 		struct rec_sample s = { i * 1000, ss[i].pid, ss[i].pid, 0,
-					ss[i].flags, 1, ss[i].n, ss[i].ids };
+					ss[i].flags, 1, ss[i].n, ss[i].ids, 0, NULL };
 
 		CHECK(recwriter_sample(w, &s) == 0);
 	}
