@@ -3,7 +3,7 @@
 # "build": what `make` and `make demo` need.  "test": also what the tests
 # need.  Only missing packages are installed; needs root (or sudo) then.
 set -eu
-BUILD_PKGS="gcc make pkg-config libdw-dev libelf-dev libunwind-dev libzstd-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev"
+BUILD_PKGS="gcc make pkg-config libdw-dev libelf-dev libunwind-dev libzstd-dev zlib1g-dev protobuf-c-compiler libprotobuf-c-dev libbpf-dev bpftool clang"
 TEST_PKGS="libxml2-utils python3 erlang-base elixir python3.11 python3.11-dbg
  protobuf-compiler chromium clang libclang-rt-14-dev linux-perf golang-go
  bzip2 gzip sqlite3 time"

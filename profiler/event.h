@@ -27,6 +27,7 @@ enum event_kind {
 	EV_LOST,
 	EV_OFFCPU, /* a sample taken as its thread left the CPU (--off-cpu) */
 	EV_SWITCH, /* a thread went off (out) or on the CPU */
+	EV_PYSTACK, /* CPython frames read by BPF at a sample (source_bpf.c) */
 };
 
 /* EV_SAMPLE and EV_OFFCPU */
@@ -62,6 +63,19 @@ struct ev_switch {
 	int out;                  /* 1: switched out, 0: switched in */
 };
 
+/* EV_PYSTACK: bpf/pystack.h's record.  The event's time is the record's
+ * minus PYSTACK_SHIFT_NS, so that it comes out of the merge before the
+ * perf sample of the same tick (which the kernel stamps a few
+ * microseconds before the program runs); real_time is the record's own. */
+#define PYSTACK_SHIFT_NS 500000ull
+struct ev_pystack {
+	uint64_t real_time, ip, period; /* the sample's ip and period */
+	uint32_t n;               /* frames */
+	uint32_t status;          /* enum pybpf_status */
+	const unsigned char *frames; /* n struct pybpf_frame (borrowed, may
+				      * be unaligned) */
+};
+
 struct ev_lost {
 	uint64_t count;
 	int samples_only;         /* from a ring without switch records */
@@ -78,6 +92,7 @@ struct event {
 		struct ev_task task;
 		struct ev_lost lost;
 		struct ev_switch sw;
+		struct ev_pystack py;
 	} u;
 };
 

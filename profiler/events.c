@@ -22,6 +22,8 @@ struct events {
 	int *fds;
 	size_t nfds, cap;
 	bool kernel_refused;
+	int bpf_fd;          /* program attached to each event, or -1 */
+	int bpf_err;         /* first attach failure (negative errno) */
 };
 
 static int open_event(struct perf_event_attr *attr, pid_t tid, int cpu)
@@ -116,6 +118,7 @@ struct events *events_new(const struct events_config *cfg, int *err)
 		return NULL;
 	}
 	ev->cfg = *cfg;
+	ev->bpf_fd = -1;
 	ev->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (ev->ncpus < 1)
 		ev->ncpus = 1;
@@ -179,6 +182,26 @@ static int attach_ring(struct events *ev, int fd, int cpu)
 	return 0;
 }
 
+/* A failure is remembered, not returned: the recording goes on without
+ * the program (the caller falls back and says why). */
+static void attach_bpf(struct events *ev, int fd)
+{
+	if (ev->bpf_fd < 0 || ev->bpf_err)
+		return;
+	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, ev->bpf_fd))
+		ev->bpf_err = errno ? -errno : -EINVAL;
+}
+
+void events_set_bpf(struct events *ev, int prog_fd)
+{
+	ev->bpf_fd = prog_fd;
+}
+
+int events_bpf_error(const struct events *ev)
+{
+	return ev->bpf_err;
+}
+
 int events_add_thread(struct events *ev, pid_t tid, bool enable_on_exec)
 {
 	size_t first = ev->nfds;
@@ -199,6 +222,8 @@ int events_add_thread(struct events *ev, pid_t tid, bool enable_on_exec)
 		err = push_fd(ev, fd);
 		if (!err)
 			err = attach_ring(ev, fd, cpu);
+		if (!err)
+			attach_bpf(ev, fd);
 		if (err) {
 			if (ev->nfds == first || ev->fds[ev->nfds - 1] != fd)
 				close(fd);
@@ -243,6 +268,8 @@ int events_add_cpus(struct events *ev)
 			break;
 		}
 		err = attach_ring(ev, fd, cpu);
+		if (!err)
+			attach_bpf(ev, fd);
 	}
 	return err;
 }

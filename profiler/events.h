@@ -63,6 +63,15 @@ int events_add_thread(struct events *ev, pid_t tid, bool enable_on_exec);
  * not inherited.  0, -EACCES/-EPERM when not permitted, or -errno. */
 int events_add_cpus(struct events *ev);
 
+/* Attaches BPF program prog_fd (bpf/pybpf.h) to every event opened from
+ * now on (PERF_EVENT_IOC_SET_BPF; inherited by the events of threads
+ * created later).  The program's fd is borrowed: it must outlive ev. */
+void events_set_bpf(struct events *ev, int prog_fd);
+
+/* 0, or the first error attaching the program (then some events may run
+ * without it: the caller stops relying on it). */
+int events_bpf_error(const struct events *ev);
+
 /* Starts every event not waiting for exec. 0 or -errno. */
 int events_enable(struct events *ev);
 

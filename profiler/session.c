@@ -9,6 +9,7 @@
 #include "offcpu.h"
 #include "blocked.h"
 #include "order.h"
+#include "pypend.h"
 #include "procfs.h"
 #include "sink.h"
 #include "source.h"
@@ -22,6 +23,7 @@
 #include "../recording/recwriter.h"
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
+#include "../bpf/pybpf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +68,9 @@ struct session {
 	struct frames *frames;   /* frame ids, symbol cache */
 	struct world *world;     /* processes and threads */
 	struct stacks *stacks;   /* samples to frame ids */
+	struct pybpf *bpf;       /* CPython frames read at the sample, or NULL */
+	struct pypend *pend;     /* BPF records waiting for their sample */
+	int bpf_err;             /* why BPF is off (said at the end), or 0 */
 	pid_t target;            /* attached or launched process */
 	int all;                 /* -a: every process, no target */
 	pid_t self;              /* the recorder's pid */
@@ -83,6 +88,37 @@ struct session {
 };
 
 static volatile sig_atomic_t stop_requested;
+
+/* Why BPF is off, said once per recording. */
+static void bpf_off_note(int err)
+{
+	fl_note("record", "Python frames are read late, from the live process "
+		"(callers may be wrong when a sample is read after the call "
+		"returned): BPF is not available: %s%s", flamer_strerror(err),
+		err == -EPERM || err == -EACCES ? " (needs root or CAP_BPF "
+		"and CAP_PERFMON)" : "");
+}
+
+/* Loads the BPF program for CPython targets; any failure leaves the
+ * recorder as it was without it.  FLAMER_NO_BPF=1 turns it off. */
+static void bpf_start(struct session *s)
+{
+	const char *off = getenv("FLAMER_NO_BPF");
+	int err;
+
+	if (!s->opt.python || (off && *off && strcmp(off, "0") != 0))
+		return;
+	err = pybpf_new(&s->bpf);
+	if (!err && !(s->pend = pypend_new()))
+		err = -ENOMEM;
+	if (err) {
+		pybpf_free(s->bpf);
+		s->bpf = NULL;
+		s->bpf_err = err;
+		return;
+	}
+	events_set_bpf(s->ev, pybpf_prog_fd(s->bpf));
+}
 
 static uint64_t now_ns(void)
 {
@@ -178,6 +214,7 @@ struct session *session_new(const struct record_options *opt, int *err)
 	struct session *s = calloc(1, sizeof *s);
 	struct world_options wo = { .python = opt->python,
 				    .unknown_offsets = opt->unknown_offsets };
+
 	struct stack_options so = { .unwind = opt->ev.unwind,
 				    .inline_frames = opt->inline_frames,
 				    .python_only = opt->python_only,
@@ -242,6 +279,8 @@ struct session *session_new(const struct record_options *opt, int *err)
 	}
 	*err = -ENOMEM; /* set before each jump: a failed start never
 			 * reports success */
+	bpf_start(s);
+	wo.bpf = s->bpf;
 	s->frames = frames_new(s->sink);
 	s->world = world_new(&wo, s->sink);
 	if (!s->frames || !s->world)
@@ -307,6 +346,8 @@ static void session_free(struct session *s)
 	for (int i = 0; i < s->noff; i++)
 		events_free(s->offev[i]);
 	events_free(s->swev);
+	pybpf_free(s->bpf); /* after the events it is attached to */
+	pypend_free(s->pend);
 	offcpu_free(s->off);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
@@ -689,10 +730,14 @@ static int deliver(void *ctx, const struct event *ev)
 		       ev->kind == EV_SWITCH) && ev->pid == (uint32_t)s->self)
 		return 0;
 	switch (ev->kind) {
+	case EV_PYSTACK:
+		return s->pend ? pypend_put(s->pend, ev) : 0;
 	case EV_SAMPLE:
 		err = world_prepare_sample(s->world, ev, &p);
 		if (!err)
-			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
+			err = stacks_build_py(s->stacks, p, ev,
+					      pypend_take(s->pend, ev), s->t0_ns,
+					      &out);
 		return err ? err : s->sink.ops->sample(s->sink.ctx, &out);
 	case EV_OFFCPU:
 		/* a task past its exit (do_task_dead) is reported as tid -1:
@@ -758,9 +803,31 @@ static int add_sources_of(struct session *s, struct events *ev)
 	return err;
 }
 
+/* The BPF program is used only if every event got it (else samples of
+ * threads whose events lack it would have no Python frames at all). */
+static int add_bpf_source(struct session *s)
+{
+	struct source src;
+	int err = events_bpf_error(s->ev);
+
+	if (!s->bpf)
+		return 0;
+	if (err) {
+		s->bpf_err = err;
+		world_drop_bpf(s->world);
+		events_set_bpf(s->ev, -1);
+		return 0;
+	}
+	err = source_bpf_new(s->bpf, &src);
+	return err ? err : order_add(s->order, src);
+}
+
 static int add_sources(struct session *s)
 {
-	int err = add_sources_of(s, s->ev);
+	int err = add_bpf_source(s);
+
+	if (!err)
+		err = add_sources_of(s, s->ev);
 
 	if (!err && s->swev)
 		err = add_sources_of(s, s->swev);
@@ -964,6 +1031,9 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "python-ambiguous", st->py_ambiguous);
 		recwriter_count(s->w, "python-invalid", st->py_invalid);
 		recwriter_count(s->w, "python-cut", st->py_cut);
+		recwriter_count(s->w, "python-bpf", st->py_bpf);
+		recwriter_count(s->w, "python-unread", st->py_unread);
+		recwriter_count(s->w, "python-unnamed", st->py_unnamed);
 		recwriter_count(s->w, "duration-ns", s->end_ns - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
@@ -1020,7 +1090,22 @@ int session_finish(struct session *s, int run_err)
 		fprintf(stderr, "flamer: %llu Python stacks were deeper than "
 				"%d frames: the leaf-most %d are kept, then "
 				"[truncated]\n", (unsigned long long)st->py_cut,
-			STACK_MAX_PY_FRAMES, STACK_MAX_PY_FRAMES);
+			s->bpf ? PYBPF_MAX_FRAMES : STACK_MAX_PY_FRAMES,
+			s->bpf ? PYBPF_MAX_FRAMES : STACK_MAX_PY_FRAMES);
+	if (st->py_bpf && !fl_quiet)
+		fprintf(stderr, "flamer: Python frames read at the sample "
+				"(BPF) in %llu samples; %llu samples without "
+				"them (taken before the process was known, or "
+				"the BPF ring was full: %llu), %llu cut at "
+				"%d frames, %llu with a code object gone "
+				"before it was named ([invalid])\n",
+			(unsigned long long)st->py_bpf,
+			(unsigned long long)st->py_unread,
+			(unsigned long long)(s->bpf ? pybpf_dropped(s->bpf) : 0),
+			(unsigned long long)st->py_cut, PYBPF_MAX_FRAMES,
+			(unsigned long long)st->py_unnamed);
+	if (s->bpf_err && world_python_count(s->world))
+		bpf_off_note(s->bpf_err);
 	if (s->off && !fl_quiet) {
 		const struct offcpu_stats *os = offcpu_stats(s->off);
 

@@ -44,6 +44,15 @@ struct decode_layout;
 int source_perf_new(struct ring *r, const struct decode_layout *l,
 		    struct source *out);
 
+struct pybpf;
+
+/* A source reading the BPF program's ring buffer (bpf/pybpf.h; borrowed:
+ * it must outlive the source): EV_PYSTACK events.  0 or -ENOMEM. */
+int source_bpf_new(struct pybpf *b, struct source *out);
+
+/* Records of the BPF source that could not be decoded. */
+uint64_t source_bpf_corrupt(void);
+
 /* Records of perf sources that could not be decoded (all sources). */
 uint64_t source_perf_corrupt(void);
 

@@ -7,6 +7,7 @@
 #include "../unwind/addrspace.h"
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
+#include "../bpf/pystack.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -31,6 +32,7 @@ struct stacks {
 	uint64_t *pcs;  /* unwound user pcs */
 	struct pyframe *py;
 	struct intern *nodebug; /* modules said to have no symbols */
+	struct pyrawframe *raw; /* frames of a BPF record, aligned */
 };
 
 struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
@@ -50,7 +52,8 @@ struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 	b->pcs = malloc(MAX_USER_FRAMES * sizeof *b->pcs);
 	b->py = malloc((MAX_PY_FRAMES + 2) * sizeof *b->py);
 	b->nodebug = intern_new();
-	if (!b->ids || !b->locs || !b->pcs || !b->py || !b->nodebug) {
+	b->raw = malloc(PYBPF_MAX_FRAMES * sizeof *b->raw);
+	if (!b->ids || !b->locs || !b->pcs || !b->py || !b->nodebug || !b->raw) {
 		stacks_free(b);
 		return NULL;
 	}
@@ -67,6 +70,7 @@ void stacks_free(struct stacks *b)
 	free(b->pcs);
 	free(b->py);
 	intern_free(b->nodebug);
+	free(b->raw);
 	free(b);
 }
 
@@ -278,41 +282,104 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	return err;
 }
 
-/* CPython frames of thread tid, merged into the native ones. */
-static int python_frames(struct stacks *b, struct wproc *p, pid_t tid,
+/* The frames the BPF program read at the sample (bpf/pystack.h), named
+ * from the code-object cache; *mark (enum py_end): PY_END_INVALID when
+ * the read met a fault ([invalid] ends the frames), PY_END_CUT when the
+ * chain was cut at the depth limit; *unnamed: a code object could not be
+ * read (freed since the sample): its frame is [invalid], the chain is
+ * still the one read at the sample. */
+_Static_assert(sizeof(struct pyrawframe) == sizeof(struct pybpf_frame),
+	       "a BPF record's frames are copied as pyrawframes");
+
+static int bpf_pyframes(struct stacks *b, struct pywalker *pw,
+			const struct ev_pystack *py, size_t *npy, int *mark,
+			int *unnamed)
+{
+	size_t n = py->n > PYBPF_MAX_FRAMES ? PYBPF_MAX_FRAMES : py->n;
+	int err;
+
+	*npy = 0;
+	*mark = 0;
+	if (n)
+		memcpy(b->raw, py->frames, n * sizeof *b->raw);
+	err = pywalker_name_raw(pw, b->raw, n, py->status == PYBPF_OK,
+				b->opt.lines, b->py, npy);
+	if (err && err != -FE_BAD_MEMORY)
+		return err;
+	*unnamed = err != 0;
+	if (py->status == PYBPF_FAULT) {
+		b->py[(*npy)++] = (struct pyframe){ "[invalid]", 1 };
+		*mark = 1;
+	} else if (py->status == PYBPF_CUT) {
+		*mark = PY_END_CUT; /* the merge marks the cut */
+	}
+	return 0;
+}
+
+/* CPython frames of thread tid, merged into the native ones: those the
+ * BPF program read at the sample (py), else, for a process the program
+ * does not read, from the live process now. */
+static int python_frames(struct stacks *b, struct wproc *p,
+			 const struct event *ev, const struct ev_pystack *py,
 			 size_t *n, size_t nkernel, uint32_t *flags)
 {
 	struct pywalker *pw = wproc_python(p);
 	size_t npy = 0;
-	int err, invalid, end = PY_END_ROOT;
+	int err, mark, unnamed = 0;
 
 	if (!pw)
 		return 0;
-	/* one frame more than kept: a deeper stack is cut, and marked */
-	err = pywalker_stack(pw, tid, b->opt.lines, b->py, MAX_PY_FRAMES + 1,
-			     &npy);
-	invalid = err == -FE_BAD_MEMORY;
-	if (err && !invalid)
-		return 0; /* the process is going away: keep native frames */
-	if (npy > MAX_PY_FRAMES) {
-		npy = MAX_PY_FRAMES;
-		end = PY_END_CUT;
-	}
-	if (invalid) {
-		b->py[npy++] = (struct pyframe){ "[invalid]", 1 };
-		end = PY_END_INVALID;
+	if (py) {
+		b->st.py_bpf++;
+		if (py->status == PYBPF_NO_TSTATE)
+			return 0; /* no Python on this thread (yet) */
+		err = bpf_pyframes(b, pw, py, &npy, &mark, &unnamed);
+		if (err)
+			return 0; /* the process is going away */
+		if (unnamed) {
+			*flags |= REC_SF_PY_INVALID;
+			b->st.py_unnamed++;
+		}
+	} else if (ev->kind == EV_SAMPLE && wproc_python_bpf_since(p)) {
+		/* the program reads this process, but not this sample (taken
+		 * before it was registered, or its record was dropped): a late
+		 * read could name the wrong callers */
+		b->st.py_unread++;
+		return 0;
+	} else {
+		/* one frame more than kept: a deeper stack is cut, marked */
+		err = pywalker_stack(pw, (pid_t)ev->tid, b->opt.lines, b->py,
+				     MAX_PY_FRAMES + 1, &npy);
+		mark = PY_END_ROOT;
+		if (err && err != -FE_BAD_MEMORY)
+			return 0; /* the process is going away */
+		if (npy > MAX_PY_FRAMES) {
+			npy = MAX_PY_FRAMES;
+			mark = PY_END_CUT;
+		}
+		if (err) {
+			b->py[npy++] = (struct pyframe){ "[invalid]", 1 };
+			mark = PY_END_INVALID;
+		}
 	}
 	if (npy == 0)
 		return 0;
 	b->nlocs = 0; /* the merge reorders the frames: names only */
 	b->covered = SIZE_MAX;
-	return stack_python_merge(b->frames, b->py, npy, end,
+	return stack_python_merge(b->frames, b->py, npy, mark,
 				  b->opt.python_only, b->ids, n, nkernel, flags,
 				  &b->st);
 }
 
 int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
 		 uint64_t t0_ns, struct rec_sample *out)
+{
+	return stacks_build_py(b, p, ev, NULL, t0_ns, out);
+}
+
+int stacks_build_py(struct stacks *b, struct wproc *p, const struct event *ev,
+		    const struct ev_pystack *py, uint64_t t0_ns,
+		    struct rec_sample *out)
 {
 	size_t n = 0, nkernel = 0;
 	int err;
@@ -323,8 +390,7 @@ int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
 	if (!err && b->opt.unwind != UNWIND_FP)
 		err = dwarf_frames(b, p, ev, &n, &out->flags);
 	if (!err)
-		err = python_frames(b, p, (pid_t)ev->tid, &n, nkernel,
-				    &out->flags);
+		err = python_frames(b, p, ev, py, &n, nkernel, &out->flags);
 	if (err == -E2BIG)
 		err = 0; /* stack longer than a record holds: kept cut */
 	if (err)

@@ -36,7 +36,11 @@ struct stack_options {
 
 struct stack_stats {
 	uint64_t samples, truncated, py_merged, py_ambiguous, py_invalid;
-	uint64_t py_cut;      /* Python stacks cut at STACK_MAX_PY_FRAMES */
+	uint64_t py_cut;      /* Python stacks cut at STACK_MAX_PY_FRAMES,
+			       * or at PYBPF_MAX_FRAMES when read by BPF */
+	uint64_t py_bpf;      /* samples of Python processes read by BPF */
+	uint64_t py_unread;   /* samples of such processes without a record */
+	uint64_t py_unnamed;  /* BPF chains with a code object gone since */
 	uint64_t module_hits; /* addresses named from another process's */
 };
 
@@ -54,6 +58,14 @@ void stacks_free(struct stacks *b); /* NULL is accepted */
  * is borrowed until the next call.  0 or negative (ENOMEM, a sink error). */
 int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
 		 uint64_t t0_ns, struct rec_sample *out);
+
+/* As stacks_build, with the CPython frames the BPF program read at the
+ * sample (py, borrowed; NULL: none).  For a process the program reads
+ * (wproc_python_bpf_since), a sample without a record gets no Python
+ * frames, never a late live read. */
+int stacks_build_py(struct stacks *b, struct wproc *p, const struct event *ev,
+		    const struct ev_pystack *py, uint64_t t0_ns,
+		    struct rec_sample *out);
 
 const struct stack_stats *stacks_stats(const struct stacks *b);
 

@@ -51,6 +51,10 @@ static int put_py(struct frames *f, struct pymerge *m, size_t from,
 	for (size_t j = from; j < to && m->n < REC_MAX_FRAMES; j++) {
 		enum frame_kind k = invalid && j == m->npy - 1 ? FK_INVALID
 							       : FK_PYTHON;
+
+		/* a frame read at the sample whose code object was gone */
+		if (!strcmp(m->py[j].name, PYWALKER_UNNAMED))
+			k = FK_INVALID;
 		int err = frames_id(f, k, m->py[j].name, "", &m->out[m->n]);
 
 		if (err)

@@ -11,6 +11,7 @@
 #include "../unwind/buildid.h"
 #include "../unwind/perfmap.h"
 #include "../unwind/python/python.h"
+#include "../bpf/pybpf.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -39,6 +40,8 @@ struct wproc {
 	struct pywalker *py;    /* NULL when not CPython */
 	size_t py_checked;      /* nmaps + 1 at the last detection, 0 never */
 	int py_failed;
+	uint64_t py_bpf_since;  /* CLOCK_MONOTONIC ns when registered with
+				 * the BPF program, 0: not registered */
 	struct perfmap *jit;    /* /tmp/perf-PID.map, NULL when absent */
 	uint64_t jit_checked;   /* ns of the last look for a perf map */
 	uint64_t jit_refreshed; /* ns of the last re-read of it */
@@ -67,6 +70,7 @@ struct wthread {
 
 struct world {
 	struct world_options opt;
+	size_t py_detected;  /* CPython processes found */
 	struct sink sink;
 	/* pid -> proc, tid -> thread: intern ids index the arrays */
 	struct intern *pids, *tids;
@@ -113,6 +117,9 @@ struct world *world_new(const struct world_options *o, struct sink sink)
 /* Releases the interpreter walkers (on exec and when freeing). */
 static void release_interp(struct wproc *p)
 {
+	if (p->py_bpf_since && p->w->opt.bpf)
+		pybpf_remove(p->w->opt.bpf, (uint32_t)p->pid);
+	p->py_bpf_since = 0;
 	pywalker_free(p->py);
 	p->py = NULL;
 	p->py_checked = 0;
@@ -572,6 +579,9 @@ int world_apply(struct world *w, const struct event *ev)
 			 * can go, so many short-lived processes do not add
 			 * up (rebuilt on demand should a sample still come) */
 			p->exited = 1;
+			if (p->py_bpf_since && w->opt.bpf)
+				pybpf_remove(w->opt.bpf, (uint32_t)p->pid);
+			p->py_bpf_since = 0;
 			addrspace_release_modules(p->as);
 		}
 		return 0;
@@ -631,6 +641,19 @@ static int jit_lookup(void *ctx, uint64_t addr, const char **name,
 	return -FE_NO_SYMBOL;
 }
 
+/* Hands the process's layout to the BPF program: from now on its samples
+ * come with the frames read at the sample. */
+static void register_bpf(struct world *w, struct wproc *p)
+{
+	struct pybpf_proc c;
+
+	if (!w->opt.bpf)
+		return;
+	pywalker_bpf_proc(p->py, &c);
+	if (pybpf_add(w->opt.bpf, (uint32_t)p->pid, &c) == 0)
+		p->py_bpf_since = now_ns();
+}
+
 static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 {
 	size_t nmaps = addrspace_nmaps(p->as);
@@ -645,6 +668,8 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 	if (err == 0) {
 		fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
 			pywalker_version(p->py), pywalker_layout_source(p->py));
+		w->py_detected++;
+		register_bpf(w, p);
 	} else if (err != -FE_UNSUPPORTED && err != -FE_NO_TARGET &&
 		   err != -ESRCH && err != -ENOENT) {
 		p->py_failed = 1; /* don't retry a real failure */
@@ -815,6 +840,21 @@ struct addrspace *wproc_addrspace(const struct wproc *p)
 struct pywalker *wproc_python(const struct wproc *p)
 {
 	return p->py;
+}
+
+size_t world_python_count(const struct world *w)
+{
+	return w->py_detected;
+}
+
+void world_drop_bpf(struct world *w)
+{
+	w->opt.bpf = NULL;
+}
+
+uint64_t wproc_python_bpf_since(const struct wproc *p)
+{
+	return p->py_bpf_since;
 }
 
 bool wproc_has_jit(const struct wproc *p)

@@ -27,6 +27,8 @@ struct world_options {
 	bool python;          /* start CPython walkers */
 	bool unknown_offsets; /* addrspace: module+0xOFF for unknown code */
 	bool no_proc;         /* never read /proc (unit tests) */
+	struct pybpf *bpf;    /* CPython walkers are registered with it
+			       * (borrowed), or NULL */
 };
 
 struct world;
@@ -44,6 +46,13 @@ int world_add_process(struct world *w, pid_t pid, pid_t ppid);
 /* Learns a thread (its name from /proc) and announces THREAD.  0 or
  * negative. */
 int world_add_thread(struct world *w, pid_t pid, pid_t tid);
+
+/* How many CPython processes were found so far. */
+size_t world_python_count(const struct world *w);
+
+/* Stops registering processes with the BPF program (before any sample:
+ * its attachment failed). */
+void world_drop_bpf(struct world *w);
 
 /* Whether thread tid is known (no side effects). */
 bool world_has_thread(const struct world *w, pid_t tid);
@@ -65,6 +74,9 @@ struct wproc *world_proc(const struct world *w, pid_t pid);
 struct addrspace *wproc_addrspace(const struct wproc *p);
 struct pywalker *wproc_python(const struct wproc *p);   /* or NULL */
 bool wproc_has_jit(const struct wproc *p);
+/* CLOCK_MONOTONIC ns since when the BPF program reads the process's
+ * Python frames at each sample, or 0 when it does not. */
+uint64_t wproc_python_bpf_since(const struct wproc *p);
 /* The symbol cache key of the process's current address-space version:
  * changes on exec, on a new or replaced executable mapping and when its
  * perf map gained lines (frames.h). */

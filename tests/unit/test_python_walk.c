@@ -17,6 +17,7 @@
  * detection errors, and walks over garbage memory that must never crash.
  */
 #include "check.h"
+#include "../../bpf/pystack.h"
 
 #include "../../common/error.h"
 #include "../../unwind/python/pyint.h"
@@ -503,7 +504,58 @@ static void test_fake_runtime(void)
 	free(buf);
 }
 
+/* Frames read at the sample (by BPF) named later: the code object's
+ * identity at the sample must still hold, else the frame is [invalid] in
+ * place; the identity never leaks into the next live walk. */
+static void test_name_raw(void)
+{
+	enum { SIZE = 1 << 15 };
+	unsigned char *buf = malloc(SIZE);
+	struct pyframe frames[16];
+	pid_t tid = gettid();
+
+	CHECK(buf != NULL);
+	for (int minor = PY_MIN_MINOR; buf && minor <= PY_MAX_MINOR; minor++) {
+		const struct pylayout *l = pylayout_builtin(minor);
+		uint64_t base = (uint64_t)(uintptr_t)buf, co = base + 8192;
+		uint64_t rt = build_fake(buf, SIZE, minor, tid, 5);
+		struct pybpf_proc c;
+		struct pyrawframe raw[3] = {
+			{ co, 2, base + 9216, base + 10240 },
+			{ co, 2, base + 9216, base + 10240 + 8 }, /* name moved */
+			{ co | 1, 2, base + 9216, base + 10240 },
+		};
+		struct pywalker *w = NULL;
+		size_t n = 0;
+
+		if (minor >= 11)
+			raw[0].instr = raw[1].instr = raw[2].instr =
+				co + (uint64_t)l->co_code_adaptive + 2;
+		CHECK(pywalker_new_fake(getpid(), minor, rt, &w) == 0);
+		if (!w)
+			continue;
+		pywalker_bpf_proc(w, &c);
+		CHECK(c.runtime == rt && c.minor == (uint32_t)minor);
+		CHECK(c.fr_code == l->fr_code && c.co_filename == l->co_filename);
+		CHECK(c.co_name == (l->co_qualname >= 0 ? l->co_qualname : l->co_name));
+		CHECK(pywalker_name_raw(w, raw, 3, 1, 1, frames, &n) ==
+			      -FE_BAD_MEMORY && n == 3);
+		CHECK(n == 3 && !strcmp(frames[0].name, "fn (file.py:12)"));
+		CHECK(n == 3 && !strcmp(frames[1].name, PYWALKER_UNNAMED));
+		CHECK(n == 3 && !strcmp(frames[2].name, "fn (file.py:12)"));
+		CHECK(n == 3 && frames[2].entry == 1 && frames[1].entry == (minor <= 10));
+		CHECK(pywalker_name_raw(w, raw, 1, 0, 0, frames, &n) == 0 && n == 1);
+		/* the live walk after it has no identity to check against */
+		CHECK(pywalker_stack(w, tid, 0, frames, 16, &n) == 0 && n == 5);
+		for (size_t i = 0; i < n; i++)
+			CHECK_STR(frames[i].name, "fn (file.py)");
+		pywalker_free(w);
+	}
+	free(buf);
+}
+
 #define TESTS(X)                                                            \
+	X(test_name_raw)                                                    \
 	X(test_eval_symbol)                                                 \
 	X(test_malformed_line_tables)                                       \
 	X(test_line_tables)                                                 \

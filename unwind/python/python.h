@@ -17,6 +17,7 @@
 #define FLAMER_UNWIND_PYTHON_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct pywalker;
@@ -90,6 +91,40 @@ int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
  * suits sampling at a rate but not an off-CPU sample that stands for a
  * whole interval).  NULL w is accepted. */
 void pywalker_recheck(struct pywalker *w, pid_t tid);
+
+/* ---- frames read elsewhere (the BPF program, bpf/) ---- */
+
+struct pybpf_proc;
+
+/* pywalker_bpf_proc - the process's _PyRuntime address, minor version and
+ * the offsets the BPF program walks with (bpf/pystack.h), from the same
+ * layout this walker uses. */
+void pywalker_bpf_proc(const struct pywalker *w, struct pybpf_proc *out);
+
+/* A frame as read at the sample: the code object address with bit 0 set
+ * when the frame starts its C-level eval call, the raw instruction field,
+ * and the code object's co_filename and co_qualname (co_name before 3.11)
+ * pointers at the sample (bpf/pystack.h's struct pybpf_frame). */
+struct pyrawframe {
+	uint64_t code, instr;
+	uint64_t file, name;
+};
+
+/* The name of a frame whose code object could not be read. */
+#define PYWALKER_UNNAMED "[invalid]"
+
+/* pywalker_name_raw - names the n frames raw[] (leaf first) read at a
+ * sample, as pywalker_stack would name them; root_known: raw[n-1] is the
+ * thread's root frame (it then starts an eval call).  The code objects
+ * are read now (cached), so a code object freed since the sample (a
+ * module's code after its import), or whose address another one took
+ * (its file or name pointer differs from the one read at the sample),
+ * is not named: that frame is named
+ * PYWALKER_UNNAMED, the others still are, and -FE_BAD_MEMORY is returned
+ * with all n frames in out.  0, -FE_BAD_MEMORY, -ESRCH, -ENOMEM. */
+int pywalker_name_raw(struct pywalker *w, const struct pyrawframe *raw,
+		      size_t n, int root_known, int with_lines,
+		      struct pyframe *out, size_t *nout);
 
 /* True if sym, a native symbol name, is the interpreter's eval loop
  * (_PyEval_EvalFrameDefault and its compiler-split parts such as ".cold"),

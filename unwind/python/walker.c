@@ -14,6 +14,7 @@
 
 #include "../../common/error.h"
 #include "../../common/intern.h"
+#include "../../bpf/pystack.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -61,6 +62,7 @@ struct tid_entry {
 
 struct rawframe {
 	uint64_t code, instr;
+	uint64_t file, name; /* identity at the sample, or 0: not known */
 	int entry;
 };
 
@@ -75,6 +77,7 @@ struct pywalker {
 	struct tid_entry tids[TID_SLOTS];
 	size_t lt_bytes;      /* bytes held by line tables */
 	int pthread_tid_off;  /* offset of the tid in struct pthread, -1 */
+	size_t pthread_calib_n; /* thread states it was checked against */
 	size_t ts_span, fr_span, co_lo, co_hi;
 	/* One page of the thread's frame stack (3.11+), valid during one walk. */
 	uint64_t blk_addr;
@@ -378,6 +381,18 @@ static long instr_offset(const struct pywalker *w, uint64_t code,
 	return (long)(instr - base);
 }
 
+/* A frame caught before its first instruction (read at the sample, a
+ * call just made): f_lasti -1 before 3.11, prev_instr one code unit before
+ * the code in 3.11-3.12.  CPython gives it co_firstlineno (the def line). */
+static int not_started(const struct pywalker *w, uint64_t code,
+		       uint64_t instr)
+{
+	if (w->l.minor <= 10)
+		return (int32_t)instr == -1;
+	return w->l.minor <= 12 &&
+	       instr + 2 == code + (uint64_t)w->l.co_code_adaptive;
+}
+
 static const char *line_label(struct pywalker *w, struct code_entry *e,
 			      uint64_t code, uint64_t instr)
 {
@@ -388,11 +403,16 @@ static const char *line_label(struct pywalker *w, struct code_entry *e,
 		return e->last_label;
 	if (e->lt_state == 0)
 		linetable_load(w, e);
-	line = py_line_of(w->l.minor, e->lt, e->ltlen, e->firstlineno,
-			  instr_offset(w, code, instr));
+	line = not_started(w, code, instr) ? e->firstlineno :
+		py_line_of(w->l.minor, e->lt, e->ltlen, e->firstlineno,
+			   instr_offset(w, code, instr));
+	/* no line: the table has none for the instruction, or was freed with
+	 * its code object before it could be read (frames read at the sample
+	 * by BPF are named later) */
 	if (line < 0)
-		return e->label;
-	snprintf(buf, sizeof buf, "%s (%s:%d)", e->qual, e->file, line);
+		snprintf(buf, sizeof buf, "%s (%s:?)", e->qual, e->file);
+	else
+		snprintf(buf, sizeof buf, "%s (%s:%d)", e->qual, e->file, line);
 	e->last_instr = instr;
 	e->last_label = intern_str(w, buf);
 	return e->last_label;
@@ -441,12 +461,18 @@ static int calibrate_pthread(struct pywalker *w, const uint64_t *pts, size_t n)
 			pid_t v = get_i32(buf[i], off);
 			main_seen |= v == w->pid;
 			ok = v > 0 && (v == w->pid || is_task(w->pid, v));
+			/* one tid per thread: a field that holds the main
+			 * thread's tid in every struct (seen under load) would
+			 * give every thread the main thread's stack */
+			for (size_t j = 0; j < i && ok; j++)
+				ok = get_i32(buf[j], off) != v;
 		}
 		if (main_seen && ok)
 			found = off;
 	}
 	free(buf);
 	w->pthread_tid_off = found;
+	w->pthread_calib_n = n;
 	return found >= 0 ? 0 : -FE_BAD_MEMORY;
 }
 
@@ -557,7 +583,10 @@ static int find_tstate(struct pywalker *w, pid_t tid, unsigned char *ts)
 	if (e->tid == tid && e->tstate && !rd(w, e->tstate, ts, w->ts_span) &&
 	    cached_still_valid(w, e, ts))
 		return 1;
-	if (w->l.ts_native_thread_id < 0 && w->pthread_tid_off < 0) {
+	/* calibrated on one thread alone, nothing told the tid apart from
+	 * another field holding the pid: again once there are more */
+	if (w->l.ts_native_thread_id < 0 &&
+	    (w->pthread_tid_off < 0 || w->pthread_calib_n < 2)) {
 		struct collect c = {.n = 0};
 		err = for_each_tstate(w, collect_pthread, &c);
 		if (err < 0)
@@ -644,6 +673,7 @@ static int walk_frames(struct pywalker *w, uint64_t frame,
 			continue;
 		}
 		raw[*n].code = get_u64(fb, l->fr_code);
+		raw[*n].file = raw[*n].name = 0; /* identity not known */
 		raw[*n].instr = l->minor <= 10 ?
 					(uint64_t)(uint32_t)get_i32(fb, l->fr_instr) :
 					get_u64(fb, l->fr_instr);
@@ -658,11 +688,14 @@ static int walk_frames(struct pywalker *w, uint64_t frame,
 	return 0;
 }
 
-/* Turns raw frames into named frames; stops at the first unreadable one. */
+/* Turns raw frames into named frames; stops at the first unreadable one,
+ * or with keep_going names it PYWALKER_UNNAMED and goes on. */
 static int name_frames(struct pywalker *w, const struct rawframe *raw,
-		       size_t nraw, int with_lines, struct pyframe *out,
-		       size_t *n)
+		       size_t nraw, int with_lines, int keep_going,
+		       struct pyframe *out, size_t *n)
 {
+	int unnamed = 0;
+
 	uint64_t addrs[BATCH];
 	unsigned char bufs[BATCH][256];
 	int ok[BATCH], err = 0;
@@ -679,12 +712,26 @@ static int name_frames(struct pywalker *w, const struct rawframe *raw,
 			const struct rawframe *r = &raw[base + i];
 			struct code_entry *e;
 
+			e = ok[i] ? code_lookup(w, r->code, bufs[i], &err) : NULL;
 			if (!ok[i])
-				return -FE_BAD_MEMORY;
-			e = code_lookup(w, r->code, bufs[i], &err);
-			if (!e)
+				err = -FE_BAD_MEMORY;
+			/* another code object at the address since the sample */
+			if (e && r->file &&
+			    (e->filename != r->file ||
+			     (e->qualname ? e->qualname : e->name) != r->name)) {
+				e = NULL;
+				err = -FE_BAD_MEMORY;
+			}
+			if (!e && (!keep_going || err == -ENOMEM || err == -ESRCH))
 				return err == -ENOMEM || err == -ESRCH ?
 					       err : -FE_BAD_MEMORY;
+			if (!e) {
+				out[*n].name = PYWALKER_UNNAMED;
+				out[*n].entry = r->entry;
+				(*n)++;
+				unnamed = 1;
+				continue;
+			}
 			out[*n].name = with_lines ?
 					       line_label(w, e, r->code, r->instr) :
 					       e->label;
@@ -694,7 +741,7 @@ static int name_frames(struct pywalker *w, const struct rawframe *raw,
 			(*n)++;
 		}
 	}
-	return 0;
+	return unnamed ? -FE_BAD_MEMORY : 0;
 }
 
 static int walk_once(struct pywalker *w, pid_t tid, int with_lines,
@@ -714,7 +761,7 @@ static int walk_once(struct pywalker *w, pid_t tid, int with_lines,
 	if (err || !frame)
 		return err;
 	walk_err = walk_frames(w, frame, w->raw, max, &nraw);
-	err = name_frames(w, w->raw, nraw, with_lines, out, n);
+	err = name_frames(w, w->raw, nraw, with_lines, 0, out, n);
 	return err ? err : walk_err;
 }
 
@@ -746,6 +793,50 @@ int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
 			break;
 	}
 	return err;
+}
+
+/* ---- frames read elsewhere ---- */
+
+void pywalker_bpf_proc(const struct pywalker *w, struct pybpf_proc *out)
+{
+	const struct pylayout *l = &w->l;
+
+	*out = (struct pybpf_proc){
+		.runtime = w->t.runtime,
+		.minor = (uint32_t)l->minor,
+		.rt_interp_head = l->rt_interp_head,
+		.is_next = l->is_next,
+		.is_threads_head = l->is_threads_head,
+		.ts_next = l->ts_next,
+		.ts_thread_id = l->ts_thread_id,
+		.ts_frame = l->ts_frame,
+		.ts_cframe = l->ts_cframe,
+		.cf_current_frame = l->cf_current_frame,
+		.fr_previous = l->fr_previous,
+		.fr_code = l->fr_code,
+		.fr_instr = l->fr_instr,
+		.fr_owner = l->fr_owner,
+		.fr_is_entry = l->fr_is_entry,
+		.co_filename = l->co_filename,
+		.co_name = l->co_qualname >= 0 ? l->co_qualname : l->co_name,
+	};
+}
+
+int pywalker_name_raw(struct pywalker *w, const struct pyrawframe *raw,
+		      size_t n, int root_known, int with_lines,
+		      struct pyframe *out, size_t *nout)
+{
+	if (n > MAX_FRAMES)
+		n = MAX_FRAMES;
+	for (size_t i = 0; i < n; i++) {
+		w->raw[i].code = raw[i].code & ~(uint64_t)1;
+		w->raw[i].instr = raw[i].instr;
+		w->raw[i].file = raw[i].file;
+		w->raw[i].name = raw[i].name;
+		w->raw[i].entry = (raw[i].code & 1) || w->l.minor <= 10 ||
+				  (root_known && i == n - 1);
+	}
+	return name_frames(w, w->raw, n, with_lines, 1, out, nout);
 }
 
 /* ---- set-up ---- */
