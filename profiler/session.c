@@ -106,7 +106,8 @@ static void bpf_start(struct session *s)
 	const char *off = getenv("FLAMER_NO_BPF");
 	int err;
 
-	if (!s->opt.python || (off && *off && strcmp(off, "0") != 0))
+	if (!s->opt.python || s->opt.no_bpf ||
+	    (off && *off && strcmp(off, "0") != 0))
 		return;
 	err = pybpf_new(&s->bpf);
 	if (!err && !(s->pend = pypend_new()))

@@ -23,6 +23,9 @@ struct record_options {
 	bool inline_frames;      /* --inline */
 	bool unknown_offsets;    /* --addrs: module+0xOFF for unknown code */
 	bool python;             /* walk CPython frames (default on) */
+	bool no_bpf;             /* do not load the BPF program (a BEAM
+				  * target: its delivery delay would make
+				  * the live Erlang reads later) */
 	bool python_only;        /* --python-only */
 	bool lines;              /* --lines: Python line numbers */
 	bool progress;           /* live progress line on a terminal */
