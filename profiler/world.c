@@ -678,6 +678,17 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 	}
 }
 
+/* A process forked by an Erlang VM (erl_child_setup before its exec, a
+ * port program's fork) maps the BEAM but runs no Erlang code: the map is
+ * its parent's business, not its own. */
+static int forked_from_vm(const struct wproc *p)
+{
+	const struct wproc *pp = p->ppid > 0 && p->ppid != p->pid
+					 ? world_proc(p->w, p->ppid) : NULL;
+
+	return pp && (pp->jit || pp->beam_pending || pp->beam_warned);
+}
+
 static void detect_jit(struct wproc *p, unsigned kind, uint64_t now)
 {
 	const char *why = NULL;
@@ -709,7 +720,8 @@ static void detect_jit(struct wproc *p, unsigned kind, uint64_t now)
 	/* only a process that maps the BEAM is an Erlang VM; an untrusted
 	 * map is said at once, a missing one after a while (or at the end:
 	 * world_warn_missing_jit), as a launched VM writes it after boot */
-	p->beam_pending = !p->beam_warned && (kind & INTERP_BEAM);
+	p->beam_pending = !p->beam_warned && (kind & INTERP_BEAM) &&
+			  !forked_from_vm(p);
 	if (p->beam_pending &&
 	    (err == -EPERM || now - p->jit_missing >= JIT_ADVICE_NS))
 		beam_warn(p, err, why);
@@ -720,7 +732,7 @@ void world_warn_missing_jit(struct world *w)
 	for (size_t i = 0; w->procs && i < intern_count(w->pids); i++) {
 		struct wproc *p = w->procs[i];
 
-		if (p && p->beam_pending && !p->jit)
+		if (p && p->beam_pending && !p->jit && !forked_from_vm(p))
 			beam_warn(p, -ENOENT, NULL);
 	}
 }
