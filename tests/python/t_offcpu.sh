@@ -19,6 +19,15 @@ while read -r name py minor; do
 		grep -Eq '(^|[^0-9])[1-9][0-9]* lost' "$T/$name.err" || break
 		echo "$name: try $try lost records: $(grep -E '[1-9][0-9]* lost' "$T/$name.err")"
 	done
+	# The ASan recorder reads Debian's python3.11 layout from its -dbg
+	# file 2-3x slower, and its rings overflowed at start-up in all three
+	# tries on two fresh-clone ASan runs (0 lost in the optimised build):
+	# such a run cannot be judged (its open intervals are dropped), and
+	# is said, not passed off as a result
+	if sanitized && grep -Eq '(^|[^0-9])[1-9][0-9]* lost' "$T/$name.err"; then
+		echo "$name: not judged: the ASan recorder lost records in 3 tries"
+		continue
+	fi
 	"$FLAMER" collapse --off-cpu "$T/$name.data" >"$T/$name.off" || fail "$name: collapse --off-cpu"
 	under=$(samples_matching "$chain" "$T/$name.off")
 	slept=$(samples_matching "${chain}([^;]*;)*[^;]*(nanosleep|select)[^;]*;([^;]*;)*schedule_\\[k\\];\\[off-cpu\\]" "$T/$name.off")
