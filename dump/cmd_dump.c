@@ -68,21 +68,6 @@ struct dumper {
 	uint64_t stop_ns_max;
 };
 
-/* ---- a sink that keeps nothing: names are read back from the table ---- */
-static int nop_proc(void *c, uint32_t p, uint32_t pp, const char *a,
-		    const char *b) { return 0; }
-static int nop_thread(void *c, uint32_t p, uint32_t t, const char *n)
-{ return 0; }
-static int nop_map(void *c, uint32_t p, uint64_t s, uint64_t e, uint64_t o,
-		   const char *b, const char *path) { return 0; }
-static int nop_frame(void *c, uint32_t id, enum frame_kind k, const char *n,
-		     const char *m) { return 0; }
-static int nop_sample(void *c, const struct rec_sample *s) { return 0; }
-static int nop_lost(void *c, uint64_t t, uint64_t n) { return 0; }
-static const struct sink_ops nop_ops = {
-	nop_proc, nop_thread, nop_map, nop_frame, nop_sample, nop_lost, NULL, NULL,
-};
-
 static int parse_args(int argc, char **argv, struct dump_opts *o)
 {
 	static const struct option longs[] = {
@@ -347,7 +332,7 @@ static int setup(struct dumper *d)
 {
 	struct world_options wo = { .python = false };
 	struct stack_options so = { .unwind = UNWIND_AUTO };
-	struct sink sink = { &nop_ops, NULL };
+	struct sink sink = { &sink_nop_ops, NULL }; /* names: the frame table */
 	int err;
 
 	d->world = world_new(&wo, sink);

@@ -41,6 +41,19 @@ struct sink {
 	void *ctx; /* borrowed: the sink's owner frees it */
 };
 
+/* A sink that keeps nothing (sink_nop.c), and its callbacks, for sinks
+ * that want only some of the records; the context is ignored. */
+extern const struct sink_ops sink_nop_ops;
+int sink_nop_proc(void *ctx, uint32_t pid, uint32_t ppid, const char *comm,
+		  const char *exe);
+int sink_nop_thread(void *ctx, uint32_t pid, uint32_t tid, const char *name);
+int sink_nop_map(void *ctx, uint32_t pid, uint64_t start, uint64_t end,
+		 uint64_t pgoff, const char *build_id, const char *path);
+int sink_nop_frame(void *ctx, uint32_t id, enum frame_kind kind,
+		   const char *name, const char *module);
+int sink_nop_sample(void *ctx, const struct rec_sample *s);
+int sink_nop_lost(void *ctx, uint64_t time_ns, uint64_t count);
+
 struct recwriter;
 
 /* A sink writing to a recording (w borrowed). */

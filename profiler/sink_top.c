@@ -44,14 +44,6 @@ void top_free(struct top *t)
 	free(t);
 }
 
-static int nop_proc(void *c, uint32_t p, uint32_t pp, const char *a,
-		    const char *b) { return 0; }
-static int nop_thread(void *c, uint32_t p, uint32_t t, const char *n)
-{ return 0; }
-static int nop_map(void *c, uint32_t p, uint64_t s, uint64_t e, uint64_t o,
-		   const char *b, const char *path) { return 0; }
-static int nop_lost(void *c, uint64_t t, uint64_t n) { return 0; }
-
 static int on_frame(void *ctx, uint32_t id, enum frame_kind kind,
 		    const char *name, const char *module)
 {
@@ -104,7 +96,8 @@ static int on_sample(void *ctx, const struct rec_sample *s)
 }
 
 static const struct sink_ops top_ops = {
-	nop_proc, nop_thread, nop_map, on_frame, on_sample, nop_lost, NULL, NULL,
+	sink_nop_proc, sink_nop_thread, sink_nop_map, on_frame, on_sample,
+	sink_nop_lost, NULL, NULL,
 };
 
 struct sink sink_top(struct top *t)
