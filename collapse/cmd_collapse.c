@@ -65,6 +65,9 @@ static const char usage[] =
 	"  --wall          on-CPU and off-CPU stacks together, in microseconds\n"
 	"                  (a CPU sample counts its sampling period): a\n"
 	"                  thread's total is its wall time\n"
+	"                  (pprof always holds samples, cpu and, for an\n"
+	"                  --off-cpu recording, off_cpu and wall values;\n"
+	"                  --off-cpu/--wall choose the one shown first)\n"
 	"  --from SEC      recordings: only samples at or after SEC seconds from\n"
 	"                  the start (fractions allowed)\n"
 	"  --to SEC        recordings: only samples before SEC seconds\n"
@@ -191,14 +194,6 @@ static int parse_args(int argc, char **argv, struct env *env)
 	}
 	if (env->ro.has_from && env->ro.has_to && env->ro.to <= env->ro.from) {
 		fl_error("--to", "must be after --from");
-		return -1;
-	}
-	/* pprof labels its values as CPU samples of the recording's
-	 * period: microseconds of waiting would be mislabelled */
-	if (env->ro.mode != RECFOLD_CPU && env->format == OUT_PPROF) {
-		fl_error(env->ro.mode == RECFOLD_OFFCPU ? "--off-cpu" : "--wall",
-			 "not with --format pprof (it counts CPU samples); "
-			 "use --format folded or speedscope");
 		return -1;
 	}
 	return 0;
@@ -431,6 +426,10 @@ static int run_recording(const struct env *env, struct fold *f, int fd,
 
 		ro.timeline = env->format == OUT_SPEEDSCOPE;
 		ro.locations = env->format == OUT_PPROF;
+		/* pprof keeps CPU samples and off-CPU time as values of their
+		 * own; --off-cpu/--wall only choose the one shown first */
+		if (env->format == OUT_PPROF)
+			ro.mode = RECFOLD_SPLIT;
 		err = recfold_run(r, f, &ro, &st);
 		recreader_free(r);
 		if (st.lost)
@@ -439,7 +438,14 @@ static int run_recording(const struct env *env, struct fold *f, int fd,
 				(unsigned long long)st.lost);
 		if (st.filtered && !st.samples)
 			fl_warn(what, "no samples between --from and --to");
-		if (env->ro.mode != RECFOLD_CPU && !st.offcpu && !err)
+		if (env->ro.mode != RECFOLD_CPU && !st.offcpu && !err &&
+		    env->format == OUT_PPROF) {
+			fl_error(what, "no off-CPU intervals for %s: recorded "
+				 "without --off-cpu",
+				 env->ro.mode == RECFOLD_OFFCPU ? "--off-cpu"
+								: "--wall");
+			err = 1; /* printed */
+		} else if (env->ro.mode != RECFOLD_CPU && !st.offcpu && !err)
 			fl_warn(what, "no off-CPU intervals: recorded without "
 				"--off-cpu");
 		if (err == -FE_CORRUPT && env->ro.mode == RECFOLD_WALL &&
@@ -469,7 +475,10 @@ static int write_output(const struct env *env, const struct fold *f)
 	if (env->format == OUT_SPEEDSCOPE)
 		err = speedscope_write(f, env->path, out);
 	else if (env->format == OUT_PPROF)
-		err = pprof_write(f, out);
+		err = pprof_write(f, env->ro.mode == RECFOLD_OFFCPU ? PPROF_OFFCPU
+				  : env->ro.mode == RECFOLD_WALL ? PPROF_WALL
+								 : PPROF_CPU,
+				  out);
 	else
 		err = fold_write_folded(f, out);
 	if (err) {

@@ -37,6 +37,8 @@ struct fold {
 	double *lweights;
 	size_t lwcap;
 	struct { char *p; size_t cap; } lbuf;
+	unsigned char *offcpu;    /* per entry: fold_mark_offcpu */
+	size_t noff, offcap;
 };
 
 struct fold *fold_new(void)
@@ -72,6 +74,7 @@ void fold_free(struct fold *f)
 	intern_free(f->lstacks);
 	free(f->lweights);
 	free(f->lbuf.p);
+	free(f->offcpu);
 	free(f);
 }
 
@@ -208,6 +211,24 @@ const void *fold_locstack(const struct fold *f, size_t i, uint32_t *entry,
 	*n = (len - 4) / 4;
 	*weight = f->lweights[i];
 	return p + 4;
+}
+
+int fold_mark_offcpu(struct fold *f, uint32_t entry)
+{
+	if (entry >= f->noff) {
+		if (vec_reserve((void **)&f->offcpu, &f->offcap,
+				(size_t)entry + 1, 1))
+			return -ENOMEM;
+		memset(f->offcpu + f->noff, 0, (size_t)entry + 1 - f->noff);
+		f->noff = (size_t)entry + 1;
+	}
+	f->offcpu[entry] = 1;
+	return 0;
+}
+
+int fold_entry_offcpu(const struct fold *f, uint32_t entry)
+{
+	return entry < f->noff && f->offcpu[entry];
 }
 
 uint32_t fold_entry_group(const struct fold *f, uint32_t entry)
@@ -475,6 +496,7 @@ struct fold_entry *fold_sorted(const struct fold *f, size_t *n, int *err)
 		e[i].len = len - 4;
 		e[i].weight = f->weights[i];
 		e[i].id = (uint32_t)i;
+		e[i].offcpu = fold_entry_offcpu(f, (uint32_t)i);
 	}
 	qsort(e, count, sizeof *e, cmp_entry);
 	*n = count;

@@ -27,6 +27,7 @@ struct fold_entry {
 	double weight;
 	uint32_t group;
 	uint32_t id;       /* the entry's id (see fold_add_id) */
+	int offcpu;        /* marked with fold_mark_offcpu */
 };
 
 /* What a recording says about its samples; all 0 / "" for text input. */
@@ -148,6 +149,14 @@ int fold_add_locs(struct fold *f, uint32_t entry, const uint32_t *locs,
 size_t fold_locstack_count(const struct fold *f);
 const void *fold_locstack(const struct fold *f, size_t i, uint32_t *entry,
 			  size_t *n, double *weight);
+
+/* Marks entry (a fold_add_id id) as off-CPU time, for outputs that keep
+ * on- and off-CPU weights apart (pprof; see RECFOLD_SPLIT).  0 or
+ * -ENOMEM. */
+int fold_mark_offcpu(struct fold *f, uint32_t entry);
+
+/* Whether entry was marked with fold_mark_offcpu. */
+int fold_entry_offcpu(const struct fold *f, uint32_t entry);
 
 /* The group of entry id. */
 uint32_t fold_entry_group(const struct fold *f, uint32_t entry);

@@ -20,9 +20,11 @@ typedef Perftools__Profiles__Mapping Mapping;
 
 /* Values per sample.  A recording with a known rate has two, like
  * `perf`-derived pprof files: samples/count and cpu/nanoseconds (count x
- * period).  Collapsed text has one.  A second kind of profile (off-CPU
- * time, not recorded yet) becomes another entry here. */
-#define PP_MAX_VALUES 2
+ * period).  Collapsed text has one.  A recording with off-CPU intervals
+ * has two more: off_cpu/nanoseconds (time waited) and wall/nanoseconds
+ * (CPU plus off-CPU time).  An on-CPU sample has off_cpu 0; an off-CPU
+ * interval has samples and cpu 0. */
+#define PP_MAX_VALUES 4
 #define PP_LABELS 3 /* thread (string), pid, tid (numbers) */
 
 /* Everything the message points into, freed in one place. */
@@ -50,6 +52,7 @@ struct pp {
 	size_t nmods, nmaps;
 	size_t nloc, nfunc;     /* locations and functions made */
 	int nvalues;
+	int off_idx;            /* index of off_cpu, wall follows; 0 = none */
 	double period_ns;
 };
 
@@ -172,6 +175,35 @@ static int build_mappings(struct pp *p, const struct fold *f)
 	return 0;
 }
 
+/* The values of a sample of weight w: on-CPU samples (a count), or with
+ * offcpu an off-CPU interval (microseconds). */
+static void set_values(const struct pp *p, int64_t *v, double w, int offcpu)
+{
+	memset(v, 0, PP_MAX_VALUES * sizeof *v);
+	if (offcpu) {
+		if (p->off_idx) {
+			v[p->off_idx] = (int64_t)llround(w * 1000);
+			v[p->off_idx + 1] = v[p->off_idx];
+		}
+		return;
+	}
+	v[0] = (int64_t)llround(w);
+	if (p->period_ns > 0) {
+		v[1] = (int64_t)llround(w * p->period_ns);
+		if (p->off_idx)
+			v[p->off_idx + 1] = v[1];
+	}
+}
+
+/* Whether any entry is an off-CPU interval. */
+static int any_offcpu(const struct fold_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (e[i].offcpu)
+			return 1;
+	return 0;
+}
+
 /* Splits each stack into function ids, leaf first, into p->locs. */
 static int build_samples(struct pp *p, const struct fold *f,
 			 const struct fold_entry *e, size_t n)
@@ -217,9 +249,7 @@ static int build_samples(struct pp *p, const struct fold *f,
 		s->location_id = p->locs + first;
 		s->n_location_id = k - first;
 		s->value = &p->values[i * PP_MAX_VALUES];
-		s->value[0] = (int64_t)llround(e[i].weight);
-		if (p->nvalues > 1)
-			s->value[1] = (int64_t)llround(e[i].weight * p->period_ns);
+		set_values(p, s->value, e[i].weight, e[i].offcpu);
 		s->n_value = (size_t)p->nvalues;
 		if (e[i].group) {
 			int err = add_labels(p, s, &p->labels[i * PP_LABELS],
@@ -282,14 +312,13 @@ static int build_functions(struct pp *p, const struct fold *f)
 
 /* Value and labels of sample i (storage at index i). */
 static int fill_sample(struct pp *p, const struct fold *f, size_t i,
-		       double weight, uint32_t group, const int64_t keys[3])
+		       double weight, int offcpu, uint32_t group,
+		       const int64_t keys[3])
 {
 	Sample *s = &p->samples[i];
 
 	s->value = &p->values[i * PP_MAX_VALUES];
-	s->value[0] = (int64_t)llround(weight);
-	if (p->nvalues > 1)
-		s->value[1] = (int64_t)llround(weight * p->period_ns);
+	set_values(p, s->value, weight, offcpu);
 	s->n_value = (size_t)p->nvalues;
 	p->sample_ptrs[i] = s;
 	if (!group)
@@ -425,7 +454,8 @@ static int build_from_locs(struct pp *p, const struct fold *f)
 			memcpy(&id, ids + 4 * j, 4);
 			p->locs[k++] = (uint64_t)id + 1;
 		}
-		err = fill_sample(p, f, i, w, fold_entry_group(f, e), keys);
+		err = fill_sample(p, f, i, w, fold_entry_offcpu(f, e),
+				  fold_entry_group(f, e), keys);
 		if (err)
 			return err;
 	}
@@ -487,7 +517,7 @@ static int pack_and_write(struct pp *p, Profile *prof, FILE *out)
 	return err;
 }
 
-int pprof_write(const struct fold *f, FILE *out)
+int pprof_write(const struct fold *f, enum pprof_view view, FILE *out)
 {
 	struct pp p = { 0 };
 	Profile prof;
@@ -508,19 +538,34 @@ int pprof_write(const struct fold *f, FILE *out)
 		goto out;
 	}
 	p.period_ns = info->period_ns;
+	/* off_cpu and wall are in nanoseconds like cpu: only with a period */
 	p.nvalues = info->period_ns > 0 ? 2 : 1;
+	if (p.nvalues > 1 && any_offcpu(e, n)) {
+		p.off_idx = 2;
+		p.nvalues = 4;
+	}
 	for (int i = 0; i < p.nvalues; i++) {
+		static const char *const type[] = { "samples", "cpu", "off_cpu",
+						    "wall" };
+
 		perftools__profiles__value_type__init(&vt[i]);
 		vtp[i] = &vt[i];
+		vt[i].type = str_id(&p, type[i], strlen(type[i]));
+		vt[i].unit = i ? str_id(&p, "nanoseconds", 11)
+			       : str_id(&p, "count", 5);
 	}
-	vt[0].type = str_id(&p, "samples", 7);
-	vt[0].unit = str_id(&p, "count", 5);
-	period = vt[0];
-	if (p.nvalues > 1) {
-		vt[1].type = str_id(&p, "cpu", 3);
-		vt[1].unit = str_id(&p, "nanoseconds", 11);
-		period = vt[1];
+	period = vt[p.nvalues > 1];
+	if (view != PPROF_CPU && !p.off_idx) {
+		err = -ENODATA; /* the caller said why (no off-CPU data) */
+		goto out;
 	}
+	/* which value `go tool pprof` shows unless told (-sample_index) */
+	if (view == PPROF_OFFCPU)
+		prof.default_sample_type = vt[2].type;
+	else if (view == PPROF_WALL)
+		prof.default_sample_type = vt[3].type;
+	else if (p.off_idx)
+		prof.default_sample_type = vt[1].type; /* not the last (wall) */
 	if (fold_locstack_count(f)) {
 		err = build_from_locs(&p, f);
 		n = fold_locstack_count(f);

@@ -680,8 +680,12 @@ static int add_locstack(struct rf *rf, uint32_t entry, const char *ents,
 		uint32_t v;
 
 		memcpy(&v, ents + 4 * j, 4);
-		id = v & REC_LOC_FRAME ? frame_loc(rf, v & ~REC_LOC_FRAME)
-				       : loc_fold_id(rf, v);
+		if (v == OFFCPU_MARK)
+			id = name_loc(rf, "[off-cpu]", 9);
+		else
+			id = v & REC_LOC_FRAME ?
+				frame_loc(rf, v & ~REC_LOC_FRAME) :
+				loc_fold_id(rf, v);
 		if (id < 0)
 			return (int)id;
 		rf->lbuf[k++] = (uint32_t)id;
@@ -723,7 +727,8 @@ static int emit(struct rf *rf)
 		err = fold_add_sample(rf->f, entry[rf->tl[i].entry],
 				      rf->tl[i].time_ns, w);
 	}
-	fold_info(rf->f)->weight_us = rf->o->mode != RECFOLD_CPU;
+	fold_info(rf->f)->weight_us = rf->o->mode == RECFOLD_OFFCPU ||
+				      rf->o->mode == RECFOLD_WALL;
 	free(entry);
 	fold_info(rf->f)->duration_ns = rf->duration_ns > rf->last_ns ?
 					rf->duration_ns : rf->last_ns;
@@ -783,6 +788,8 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 				err = (int)id;
 			else if (entry)
 				entry[i] = (uint32_t)id;
+			if (!err && off && rf->o->mode == RECFOLD_SPLIT)
+				err = fold_mark_offcpu(rf->f, (uint32_t)id);
 			if (!err && rf->o->locations)
 				err = add_locstack(rf, (uint32_t)id, k + 8,
 						   (klen - 8) / 4, rootlen,

@@ -23,8 +23,11 @@
  * counting 1.  OFFCPU: the off-CPU intervals of a --off-cpu recording,
  * weighted in microseconds, each stack ending in a "[off-cpu]" frame.
  * WALL: both, in microseconds: an on-CPU sample counts its sampling
- * period (1e6 / the recording's frequency). */
-enum recfold_mode { RECFOLD_CPU, RECFOLD_OFFCPU, RECFOLD_WALL };
+ * period (1e6 / the recording's frequency).  SPLIT: both, each in its own
+ * unit (on-CPU samples count 1, off-CPU intervals microseconds), off-CPU
+ * entries marked with fold_mark_offcpu: for pprof, which keeps them as
+ * separate values. */
+enum recfold_mode { RECFOLD_CPU, RECFOLD_OFFCPU, RECFOLD_WALL, RECFOLD_SPLIT };
 
 /* Which frames of a sample with Python frames are kept.  FOLD (default):
  * the interpreter's call plumbing (collapse/plumbing.h) is left out of

@@ -92,10 +92,7 @@ for p in d["profiles"]:
 		fail "speedscope --$m totals differ from folded: $(paste "$T/$m.totals" "$T/$m.sstotals" | head -5)"
 	[ "$(wc -l <"$T/$m.totals")" -eq "$(wc -l <"$T/$m.sstotals")" ] || fail "speedscope --$m: not one profile per thread"
 done
-# pprof counts CPU samples: refused with one line
-expect_exit 2 "$FLAMER" collapse --off-cpu --format pprof -o "$T/x.pb.gz" "$T/o.data"
-expect_grep '^flamer: --off-cpu: not with --format pprof' "$T/stderr"
-[ ! -e "$T/x.pb.gz" ] || fail "pprof output written despite the error"
+# pprof (off-CPU as a second profile type): t_offcpu_pprof.sh
 
 # usage errors
 expect_exit 2 "$FLAMER" collapse --off-cpu --wall "$T/o.data"

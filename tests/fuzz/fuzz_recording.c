@@ -50,7 +50,8 @@ static void read_all(const uint8_t *data, size_t size)
 static void fold_all(const uint8_t *data, size_t size, int tid, int locs)
 {
 	struct recfold_opts o = { .tid = tid, .pid = !tid, .timeline = 1,
-				  .locations = locs };
+				  .locations = locs,
+				  .mode = locs ? RECFOLD_SPLIT : RECFOLD_CPU };
 	struct recfold_stats st;
 	struct recreader *r;
 	struct fold *f;
@@ -63,7 +64,8 @@ static void fold_all(const uint8_t *data, size_t size, int tid, int locs)
 	if (f && recfold_run(r, f, &o, &st) != -ENOMEM) {
 		fold_write_folded(f, fuzz_devnull());
 		speedscope_write(f, "fuzz", fuzz_devnull());
-		pprof_write(f, fuzz_devnull());
+		pprof_write(f, locs ? PPROF_OFFCPU : PPROF_CPU,
+			    fuzz_devnull());
 	}
 	fold_free(f);
 	recreader_free(r);
