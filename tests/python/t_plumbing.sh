@@ -60,9 +60,11 @@ check_version() {
 	"$FLAMER" collapse -q --native-all "$T/$name.data" >"$T/$name.all" || fail "$name: --native-all"
 	"$FLAMER" collapse -q --python-only "$T/$name.data" >"$T/$name.pyonly" || fail "$name: --python-only"
 	awk "$CHAINS_AWK" "$T/$name.folded" | sort >"$T/$name.chains"
-	# every chain is a state the program can be in
+	# every chain is a state the program can be in (at import, <module>
+	# runs class K's body and applies @deco, which calls functools.wraps:
+	# a sample there is rare, but true; seen once in ~10 runs on 3.11)
 	bad=$(awk '{ $NF = ""; sub(/ $/, ""); print }' "$T/$name.chains" | grep -vxE \
-		'<module>(;\[other\]|;main(;<listcomp>|;outer(;(meth|kw|star|gen|prop|__init__|w(;decorated)?)(;leaf)?|;leaf)?|;do_sort(;key)?|;do_zlib|;do_json(;\[other\])?)?)?' || true)
+		'<module>(;\[other\]|;K|;deco(;\[other\])?|;main(;<listcomp>|;outer(;(meth|kw|star|gen|prop|__init__|w(;decorated)?)(;leaf)?|;leaf)?|;do_sort(;key)?|;do_zlib|;do_json(;\[other\])?)?)?' || true)
 	[ -z "$bad" ] || fail "$name: Python chains no call of plumbing.py makes: $bad"
 	missing=
 	for c in meth kw star gen prop __init__ 'w;decorated'; do

@@ -45,7 +45,11 @@ for v in 3.8.18 3.12.1; do
 	FLAMER_NO_BPF=1 py_record "$name" -- "$py" "$PYDIR/deep.py" 1.5 1100
 	expect_grep '^flamer: [0-9]+ Python stacks were deeper than 1024 frames' "$T/$name.err"
 	withpy=$(samples_matching 'leaf \([^;]*deep\.py\)' "$T/$name.folded")
-	[ "$withpy" -ge 20 ] || fail "$name: only $withpy samples in leaf"
+	# the ASan recorder loses most of these samples (1,100 reads each):
+	# 9-51 leaf samples measured in 18 ASan runs, 84-160 optimised
+	minleaf=20
+	sanitized && minleaf=5
+	[ "$withpy" -ge "$minleaf" ] || fail "$name: only $withpy samples in leaf"
 	# root first: the process name, [truncated], then Python frames
 	# (and the native ones between them), 1023 recurse frames and leaf
 	cut=$(awk '{ n = $NF; if ($0 !~ /leaf \([^;]*deep\.py\)/) next
@@ -60,13 +64,16 @@ for v in 3.8.18 3.12.1; do
 	want_cut=80
 	sanitized && want_cut=55
 	py_fraction_ok "$cut" "$withpy" "$want_cut" "$name: marked cut at 1024 Python frames"
-	# never the root of a stack that holds leaf (1103 frames deep) --
-	# but for torn live reads: the live walker follows 1,100 frames one
-	# read at a time while the program returns from leaf and descends
-	# again, reusing frame objects, and a chain such as
-	# <module>;main;recurse x 202;leaf comes out (1-2 of ~110 leaf
-	# samples in 1 run of 3 on 3.8).  That is issue 13's late read, which
-	# BPF fixes (t_bpf_deep: none); here it is bounded and counted
+	# never the root of a stack that holds leaf (1103 frames deep).  The
+	# live walker follows 1,100 frames one read at a time while the
+	# program returns from leaf and descends again; a frame freed under
+	# it (reference count 0, its f_back now the free list's link) gave
+	# chains such as <module>;main;recurse x 202;leaf: 0-2 of ~100 leaf
+	# samples in 15 idle runs, 5 of 98 in a fresh-clone run, up to 4 of
+	# 51 under ASan.  The walker now stops at such a frame ([invalid]):
+	# 0 in 15 runs, 0 in 12 ASan runs.  Frames reused (live again) at
+	# another depth are not caught by this: that is issue 13's late read,
+	# which BPF fixes (t_bpf_deep: none); here it stays bounded
 	bad=$(awk '/leaf \([^;]*deep\.py\)/ && /(<module>|main) \([^;]*deep\.py\)/ { s += $NF } END { print s + 0 }' "$T/$name.folded")
 	echo "$name: $bad leaf samples with a torn chain (root beyond the limit)"
 	[ $((bad * 100)) -le $((withpy * 5)) ] || fail "$name: $bad of $withpy leaf samples show the root beyond the limit (> 5 %)"

@@ -421,6 +421,8 @@ static uint64_t build_fake(unsigned char *buf, size_t size, int minor,
 		PUT64(f + l->fr_code, base + CO);
 		PUT64(f + l->fr_previous, i + 1 < nframes ? base + f + 256 : 0);
 		if (minor <= 10)
+			PUT64(f, 1); /* ob_refcnt: a live frame object */
+		if (minor <= 10)
 			PUT32(f + l->fr_instr, 2);
 		else
 			PUT64(f + l->fr_instr, base + CO + l->co_code_adaptive + 2);
@@ -490,6 +492,15 @@ static void test_fake_runtime(void)
 		/* The frames read before the cycle was seen are kept. */
 		CHECK(n >= 3 && n < 64);
 		free(many);
+		/* 3.8-3.10: a frame object freed under the reader (reference
+		 * count 0: its f_back is the free list's) ends the walk; the
+		 * frames below it stand */
+		if (minor <= 10) {
+			build_fake(buf, SIZE, minor, tid, 5);
+			memset(buf + 12288 + 2 * 256, 0, 8);
+			CHECK(pywalker_stack(w, tid, 0, frames, 16, &n) ==
+				      -FE_BAD_MEMORY && n == 2);
+		}
 		for (int round = 0; round < 400; round++) {
 			build_fake(buf, SIZE, minor, tid, 4);
 			for (int k = 1 + (int)(rnd() % 12); k > 0; k--)

@@ -665,6 +665,14 @@ static int walk_frames(struct pywalker *w, uint64_t frame,
 		err = read_frame(w, frame, fb);
 		if (err)
 			return err;
+		/* Before 3.11 a frame is an object: one whose reference count
+		 * (the first word; a debug build's list link, which a dealloc
+		 * also clears) is 0 was freed while we read, into the free list
+		 * (linked through f_back) or its code's zombie frame, and its
+		 * f_back leads elsewhere.  The chain read so far stands;
+		 * nothing above it is known. */
+		if (l->minor <= 10 && get_u64(fb, 0) == 0)
+			return -FE_BAD_MEMORY;
 		uint64_t next = get_u64(fb, l->fr_previous);
 		if (l->minor >= 12 && fb[l->fr_owner] == FRAME_OWNED_BY_CSTACK) {
 			if (*n)
