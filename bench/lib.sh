@@ -69,7 +69,10 @@ wait_attached() {
 	local i pid=
 	for i in $(seq 200); do
 		[ -z "$pid" ] && pid=$(cat "$1" 2>/dev/null)
-		if [ -n "$pid" ] && ls -l "/proc/$pid/fd" 2>/dev/null | grep -q perf_event; then
+		# Austin has no perf events: its process is enough (it
+		# attaches within its 100 ms start-up wait; then the settle)
+		if [ -n "$pid" ] && { { [ "${KIND:-}" = austin ] && [ -d "/proc/$pid" ]; } ||
+			ls -l "/proc/$pid/fd" 2>/dev/null | grep -q perf_event; }; then
 			sleep "${ATTACH_SETTLE:-0.5}"
 			return 0
 		fi
@@ -116,6 +119,8 @@ recorder_output() {
 	case $kind in
 	perf) echo "$(perf_stat "$f" SAMPLE) $(file_size "$f") $(perf_stat "$f" LOST)" ;;
 	flamer) echo "$(flamer_summary "$err" samples) $(file_size "$f") $(flamer_summary "$err" lost)" ;;
+	# a line per sample, metadata lines start with "#"
+	austin) echo "$(grep -vc '^#' "$f" 2>/dev/null || echo 0) $(file_size "$f") -" ;;
 	*) echo "- - -" ;;
 	esac
 }
@@ -164,6 +169,7 @@ report() {
 		if (c == "flamer-fp") return "flamer --unwind fp"
 		if (c == "flamer-dwarf") return "flamer --unwind dwarf"
 		if (c == "flamer-auto") return "flamer (auto)"
+		if (c == "austin") return "austin"
 		return c
 	}
 	function add(k, v) { if (v != "-" && v != "") { n[k]++; val[k, n[k]] = v } }
@@ -206,11 +212,12 @@ report() {
 			add(k SUBSEP "csw", f[12])
 			add(k SUBSEP "full", f[13])
 		}
-		nsec = split("attach launch dwarf python", sec, " ")
+		nsec = split("attach launch dwarf python py310", sec, " ")
 		title["attach"] = "Native code with frame pointers (samples/bin/bench-fp), recorder attached by pid"
 		title["launch"] = "Native code with frame pointers, recorder launching the workload (wall includes start-up and exit)"
 		title["dwarf"] = "Native code without frame pointers (samples/bin/bench-nofp), attached by pid"
 		title["python"] = "Python (bench/py_bench.py), attached by pid"
+		title["py310"] = "Python 3.10 (bench/py_bench.py), attached by pid, with Austin (its last supported version)"
 		for (q = 1; q <= nsec; q++) {
 			any = 0
 			for (gi = 1; gi <= ng; gi++) if (index(grp[gi], sec[q] "-") == 1) any = 1

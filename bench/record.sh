@@ -10,7 +10,10 @@
 # Environment: FLAMER (default ./flamer), PYTHON (default pyenv 3.11.7, else
 # /usr/bin/python3.11), ROUNDS, FREQS, UNITS (C work units, ~3 ms each),
 # PY_UNITS (Python work units, ~2 ms each), OUT (default bench/out),
-# GROUPS_ONLY (space-separated subset of: attach launch dwarf python).
+# GROUPS_ONLY (space-separated subset of: attach launch dwarf python py310;
+# py310 is CPython 3.10 with Austin beside perf and flamer, PYTHON310).
+# Austin reads the target's memory from outside (no perf events): its
+# attach is waited for by time.
 #
 # Method.  Each round runs, per group, an unprofiled baseline and every
 # recorder on the same workload, in an order rotated by round, so drift on
@@ -36,7 +39,13 @@ if [ "$QUICK" = 1 ]; then
 else
 	ROUNDS=${ROUNDS:-3} FREQS=${FREQS:-99 999 4999} UNITS=${UNITS:-500} PY_UNITS=${PY_UNITS:-800}
 fi
-GROUPS_ONLY=${GROUPS_ONLY:-attach launch dwarf python}
+GROUPS_ONLY=${GROUPS_ONLY:-attach launch dwarf python py310}
+# Austin supports CPython up to 3.10: its group runs on pyenv's 3.10
+PYTHON310=${PYTHON310:-/root/.pyenv/versions/3.10.13/bin/python3}
+if [ ! -x "$PYTHON310" ] || ! command -v austin >/dev/null; then
+	echo "bench: no Austin comparison (needs austin and $PYTHON310)" >&2
+	GROUPS_ONLY=$(echo " $GROUPS_ONLY " | sed 's/ py310 / /')
+fi
 PY_FREQS=${PY_FREQS:-99 999}
 if [ -z "${PYTHON:-}" ]; then
 	PYTHON=/root/.pyenv/versions/3.11.7/bin/python3
@@ -72,6 +81,9 @@ set_recorder() {
 	flamer-fp) REC=("$FLAMER" record -q --unwind fp -F "$2" -o "$3") ;;
 	flamer-dwarf) REC=("$FLAMER" record -q --unwind dwarf -F "$2" -o "$3") ;;
 	flamer-auto) REC=("$FLAMER" record -q -F "$2" -o "$3") ;;
+	# Austin (Debian's, CPython 3.8-3.10): the interval in microseconds,
+	# idle samples left out as perf and flamer leave them out
+	austin) REC=(austin -s -i "$((1000000 / $2))" -o "$3") ;;
 	*) die "unknown config $1" ;;
 	esac
 }
@@ -84,6 +96,7 @@ set_workload() {
 	fp) WL=(samples/bin/bench-fp -n "$UNITS") ;;
 	nofp) WL=(samples/bin/bench-nofp -n "$UNITS") ;;
 	py) WL=("$PYTHON" bench/py_bench.py -n "$PY_UNITS"); DEPTH=0 ;;
+	py310) WL=("$PYTHON310" bench/py_bench.py -n "$PY_UNITS"); DEPTH=0 ;;
 	esac
 }
 
@@ -184,6 +197,7 @@ want attach && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * nf * 4))
 want launch && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * nf * 4))
 want dwarf && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * 4))
 want python && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * npf * 3))
+want py310 && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * npf * 4))
 echo "bench: $TOTAL_RUNS runs: $ROUNDS rounds, F = $FREQS (python: $PY_FREQS), $UNITS C units, $PY_UNITS Python units ($PYTHON)" >&2
 
 for r in $(seq "$ROUNDS"); do
@@ -200,6 +214,12 @@ for r in $(seq "$ROUNDS"); do
 		set_workload py
 		for f in $PY_FREQS; do
 			round attach "python-$f" "$r" "$f" base perf-fp flamer-auto
+		done
+	fi
+	if want py310; then
+		set_workload py310
+		for f in $PY_FREQS; do
+			round attach "py310-$f" "$r" "$f" base perf-fp flamer-auto austin
 		done
 	fi
 done

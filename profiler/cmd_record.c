@@ -313,6 +313,7 @@ int cmd_record(int argc, char **argv)
 	 * target later (BIF samples reaching the stack's bottom: 60-65%
 	 * with it, 81-96% without; docs/bpf.md) */
 	o.no_bpf = (kind & INTERP_BEAM) && !(kind & INTERP_PYTHON);
+	o.beam = (kind & INTERP_BEAM) != 0;
 	if (!o.ev.ring_pages) {
 		/* as root, room for 128 samples with their stack copies, so
 		 * a recorder busy for a moment (loading debug info) loses

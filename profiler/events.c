@@ -197,6 +197,12 @@ void events_set_bpf(struct events *ev, int prog_fd)
 	ev->bpf_fd = prog_fd;
 }
 
+void events_set_prompt(struct events *ev, bool prompt)
+{
+	ev->cfg.prompt = prompt;
+	setup_attr(ev);
+}
+
 int events_bpf_error(const struct events *ev)
 {
 	return ev->bpf_err;

@@ -68,6 +68,10 @@ int events_add_cpus(struct events *ev);
  * created later).  The program's fd is borrowed: it must outlive ev. */
 void events_set_bpf(struct events *ev, int prog_fd);
 
+/* Sets cfg.prompt (a wake-up per sample, or per 64 KiB of ring) for the
+ * events opened from now on: call it before the first is opened. */
+void events_set_prompt(struct events *ev, bool prompt);
+
 /* 0, or the first error attaching the program (then some events may run
  * without it: the caller stops relying on it). */
 int events_bpf_error(const struct events *ev);

@@ -119,6 +119,13 @@ static void bpf_start(struct session *s)
 		return;
 	}
 	events_set_bpf(s->ev, pybpf_prog_fd(s->bpf));
+	/* A process the program reads never gets a live read (a sample
+	 * without its record keeps native frames only): the wake-up per
+	 * sample that kept live reads prompt only costs the target a
+	 * preemption per sample (docs/bench.md).  A BEAM's live Erlang
+	 * reads still need it. */
+	if (!s->opt.beam)
+		events_set_prompt(s->ev, false);
 }
 
 static uint64_t now_ns(void)

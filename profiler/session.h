@@ -26,6 +26,9 @@ struct record_options {
 	bool no_bpf;             /* do not load the BPF program (a BEAM
 				  * target: its delivery delay would make
 				  * the live Erlang reads later) */
+	bool beam;               /* the target is a BEAM: its live Erlang
+				  * reads keep a wake-up per sample even
+				  * when BPF reads the Python frames */
 	bool python_only;        /* --python-only */
 	bool lines;              /* --lines: Python line numbers */
 	bool progress;           /* live progress line on a terminal */
