@@ -52,7 +52,9 @@ struct perfmap;
  * device) owned by target_uid or by root: it is opened with
  * O_NOFOLLOW|O_NONBLOCK and checked with fstat on the open descriptor.
  * Returns 0 and a new handle in *out (owned by the caller, perfmap_free);
- * -ENOENT if there is no map; -EPERM if the file is not trusted; another
+ * -ENOENT if there is no map; -ESTALE if it was last written before the
+ * process started (left by an earlier process with the same pid: pids are
+ * reused); -EPERM if the file is not trusted; another
  * negative errno (-EACCES, -ENOMEM, ...) otherwise.  *out is untouched on
  * error. */
 int perfmap_open(pid_t pid, uid_t target_uid, struct perfmap **out);

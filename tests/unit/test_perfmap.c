@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct perfmap *parse(const char *s)
@@ -234,6 +235,16 @@ static void test_file_refresh(void)
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	CHECK(fd >= 0);
 	write_str(fd, "0x1000 10 $m:a/0\n0x2000 10 $m:b");
+	{
+		/* last written an hour before this process started: an
+		 * earlier process's map (the pid was reused), not read */
+		struct timespec old[2] = { { time(NULL) - 3600, 0 },
+					   { time(NULL) - 3600, 0 } };
+
+		CHECK(futimens(fd, old) == 0);
+		CHECK(perfmap_open(getpid(), getuid(), &m) == -ESTALE && !m);
+		CHECK(futimens(fd, NULL) == 0); /* written now */
+	}
 	CHECK(perfmap_open(getpid(), getuid(), &m) == 0 && m);
 	if (!m)
 		goto out;
