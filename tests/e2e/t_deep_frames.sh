@@ -30,7 +30,12 @@ if command -v bzip2 >/dev/null; then
 	cat /usr/bin/* 2>/dev/null | head -c 12000000 >"$T/in"
 	record "$T/bz.data" -- bzip2 -9 -c "$T/in"
 	fold "$T/bz.data"
-	chain_share "$T/bz.data.folded" '^bzip2;' "^bzip2;$ROOTED" "$want" 500
+	# a real program's stack moves on between the sample and the read, and
+	# the continuation then fails ([truncated], never a wrong frame):
+	# 99.34-99.65% rooted in 6 idle runs, 98.8% in a fresh-clone run
+	want_bz=98
+	sanitized && want_bz=97
+	chain_share "$T/bz.data.folded" '^bzip2;' "^bzip2;$ROOTED" "$want_bz" 500
 else
 	echo "bzip2 not installed: its check skipped"
 fi
