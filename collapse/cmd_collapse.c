@@ -438,16 +438,19 @@ static int run_recording(const struct env *env, struct fold *f, int fd,
 				(unsigned long long)st.lost);
 		if (st.filtered && !st.samples)
 			fl_warn(what, "no samples between --from and --to");
-		if (env->ro.mode != RECFOLD_CPU && !st.offcpu && !err &&
-		    env->format == OUT_PPROF) {
-			fl_error(what, "no off-CPU intervals for %s: recorded "
-				 "without --off-cpu",
-				 env->ro.mode == RECFOLD_OFFCPU ? "--off-cpu"
-								: "--wall");
-			err = 1; /* printed */
-		} else if (env->ro.mode != RECFOLD_CPU && !st.offcpu && !err)
-			fl_warn(what, "no off-CPU intervals: recorded without "
-				"--off-cpu");
+		if (env->ro.mode != RECFOLD_CPU && !st.offcpu && !err) {
+			/* pprof would open on a type it does not have */
+			if (env->format == OUT_PPROF) {
+				fl_error(what, "no off-CPU intervals for %s: "
+					 "recorded without --off-cpu",
+					 env->ro.mode == RECFOLD_OFFCPU ?
+						"--off-cpu" : "--wall");
+				err = 1; /* printed */
+			} else {
+				fl_warn(what, "no off-CPU intervals: recorded "
+					"without --off-cpu");
+			}
+		}
 		if (err == -FE_CORRUPT && env->ro.mode == RECFOLD_WALL &&
 		    !st.samples)
 			fl_warn(what, "--wall needs the recording's sampling "

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void read_line(const char *path, char *buf, size_t len)
@@ -50,22 +51,43 @@ int procfs_exists(pid_t pid)
 	return access(path, F_OK) == 0;
 }
 
-int procfs_is_kthread(pid_t pid)
+/* Field n (1-based, as proc(5) counts: 3 is the state) of
+ * /proc/PID/stat as a number, or 0. */
+static unsigned long long stat_field(pid_t pid, int n)
 {
 	char path[64], buf[512], *p;
-	unsigned long flags = 0;
-	int i;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	read_line(path, buf, sizeof buf);
+	/* comm (field 2) may hold spaces and parentheses */
 	if (!(p = strrchr(buf, ')')))
 		return 0;
-	/* fields after ") ": state ppid pgrp session tty tpgid flags */
-	for (i = 0; i < 7 && p; i++)
+	for (int i = 2; i < n && p; i++)
 		p = strchr(p + 1, ' ');
-	if (p)
-		flags = strtoul(p + 1, NULL, 10);
-	return (flags & 0x00200000) != 0; /* PF_KTHREAD */
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+int procfs_is_kthread(pid_t pid)
+{
+	return (stat_field(pid, 9) & 0x00200000) != 0; /* flags: PF_KTHREAD */
+}
+
+uint64_t procfs_start_ns(pid_t pid)
+{
+	unsigned long long ticks = stat_field(pid, 22); /* since boot */
+	long hz = sysconf(_SC_CLK_TCK);
+	struct timespec real, boot;
+	uint64_t since_boot, boot_now, real_now;
+
+	if (!ticks || hz <= 0 || clock_gettime(CLOCK_REALTIME, &real) ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot))
+		return 0;
+	since_boot = (uint64_t)ticks * (1000000000ull / (uint64_t)hz);
+	boot_now = (uint64_t)boot.tv_sec * 1000000000ull + (uint64_t)boot.tv_nsec;
+	real_now = (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec;
+	if (since_boot > boot_now || boot_now - since_boot > real_now)
+		return 0;
+	return real_now - (boot_now - since_boot);
 }
 
 uid_t procfs_owner(pid_t pid)

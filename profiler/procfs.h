@@ -9,6 +9,7 @@
 #define FLAMER_PROFILER_PROCFS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* The name of thread tid of pid (pid == tid: the process) into buf, ""
@@ -23,6 +24,10 @@ int procfs_exists(pid_t pid);
 
 /* Whether pid is a kernel thread. */
 int procfs_is_kthread(pid_t pid);
+
+/* When pid started, in CLOCK_REALTIME nanoseconds (its start time since
+ * boot, to a clock tick), or 0 when gone. */
+uint64_t procfs_start_ns(pid_t pid);
 
 /* The owner of pid, (uid_t)-1 when gone. */
 uid_t procfs_owner(pid_t pid);

@@ -707,7 +707,8 @@ static void detect_jit(struct wproc *p, unsigned kind, uint64_t now)
 		(kind & INTERP_BEAM ? JIT_RECHECK_BEAM_NS : JIT_RECHECK_NS))
 		return;
 	p->jit_checked = now;
-	err = perfmap_open_why(p->pid, procfs_owner(p->pid), &p->jit, &why);
+	err = perfmap_open_why(p->pid, procfs_owner(p->pid),
+			       procfs_start_ns(p->pid), &p->jit, &why);
 	if (err == 0) {
 		p->jit_refreshed = now;
 		p->key = ++p->w->next_key;

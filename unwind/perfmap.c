@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define ARENA_BLOCK (64u << 10)
@@ -653,62 +652,15 @@ void perfmap_path(pid_t pid, char *buf, size_t len)
 		snprintf(buf, len, "/tmp/perf-%d.map", (int)pid);
 }
 
-/* When process pid started, in CLOCK_REALTIME nanoseconds (from its
- * start time since boot in /proc/PID/stat, to a clock tick), or 0. */
-static uint64_t proc_start_ns(pid_t pid)
-{
-	char path[64], buf[1024];
-	const char *p;
-	unsigned long long ticks;
-	struct timespec real, boot;
-	long hz = sysconf(_SC_CLK_TCK);
-	FILE *f;
-	size_t n;
-	int field = 2; /* the text after "(comm)" starts at field 3 */
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-	if (!p || hz <= 0)
-		return 0;
-	while (*p && field < 22)
-		if (*p++ == ' ')
-			field++;
-	if (field != 22 || sscanf(p, "%llu", &ticks) != 1 ||
-	    clock_gettime(CLOCK_REALTIME, &real) ||
-	    clock_gettime(CLOCK_BOOTTIME, &boot))
-		return 0;
-	uint64_t since_boot = (uint64_t)ticks * (1000000000ull / (uint64_t)hz),
-		 boot_now = (uint64_t)boot.tv_sec * 1000000000ull +
-			    (uint64_t)boot.tv_nsec,
-		 real_now = (uint64_t)real.tv_sec * 1000000000ull +
-			    (uint64_t)real.tv_nsec;
-
-	if (since_boot > boot_now || boot_now - since_boot > real_now)
-		return 0;
-	return real_now - (boot_now - since_boot);
-}
-
-/* Whether the map (fstat st) was last written before process pid started:
- * another process's, which had the pid before (pids are reused; a JIT
- * rewrites its map from the start).  1 s of slack for the clocks. */
-static bool is_stale(const struct stat *st, pid_t pid)
-{
-	uint64_t start = proc_start_ns(pid),
-		 mtime = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
-			 (uint64_t)st->st_mtim.tv_nsec;
-
-	return start > 1000000000ull && mtime < start - 1000000000ull;
-}
-
-static int check_trusted(int fd, uid_t target_uid, const char **why)
+/* Whether fd is a map to trust: 0, -EPERM (*why says why), -ESTALE when it
+ * was last written more than 1 s (slack for the clocks) before started_ns
+ * (CLOCK_REALTIME; 0 = unknown), i.e. by an earlier process that had the
+ * pid (pids are reused; a JIT rewrites its map from the start). */
+static int check_trusted(int fd, uid_t target_uid, uint64_t started_ns,
+			 const char **why)
 {
 	struct stat st;
+	uint64_t mtime;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -720,11 +672,15 @@ static int check_trusted(int fd, uid_t target_uid, const char **why)
 		*why = "not owned by the target's user or root";
 		return -EPERM;
 	}
+	mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
+		(uint64_t)st.st_mtim.tv_nsec;
+	if (started_ns > 1000000000ull && mtime < started_ns - 1000000000ull)
+		return -ESTALE;
 	return 0;
 }
 
-int perfmap_open_why(pid_t pid, uid_t target_uid, struct perfmap **out,
-		     const char **why)
+int perfmap_open_why(pid_t pid, uid_t target_uid, uint64_t started_ns,
+		     struct perfmap **out, const char **why)
 {
 	char path[64];
 	const char *reason = NULL;
@@ -738,17 +694,9 @@ int perfmap_open_why(pid_t pid, uid_t target_uid, struct perfmap **out,
 		reason = "a symbolic link";
 		goto fail;
 	}
-	err = check_trusted(fd, target_uid, &reason);
+	err = check_trusted(fd, target_uid, started_ns, &reason);
 	if (err)
 		goto fail;
-	{
-		struct stat st;
-
-		if (fstat(fd, &st) == 0 && is_stale(&st, pid)) {
-			err = -ESTALE;
-			goto fail;
-		}
-	}
 	err = -ENOMEM;
 	m = perfmap_new();
 	if (!m)
@@ -771,7 +719,7 @@ fail:
 
 int perfmap_open(pid_t pid, uid_t target_uid, struct perfmap **out)
 {
-	return perfmap_open_why(pid, target_uid, out, NULL);
+	return perfmap_open_why(pid, target_uid, 0, out, NULL);
 }
 
 /* ---- lookup --------------------------------------------------------- */

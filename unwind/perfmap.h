@@ -52,18 +52,19 @@ struct perfmap;
  * device) owned by target_uid or by root: it is opened with
  * O_NOFOLLOW|O_NONBLOCK and checked with fstat on the open descriptor.
  * Returns 0 and a new handle in *out (owned by the caller, perfmap_free);
- * -ENOENT if there is no map; -ESTALE if it was last written before the
- * process started (left by an earlier process with the same pid: pids are
- * reused); -EPERM if the file is not trusted; another
+ * -ENOENT if there is no map; -EPERM if the file is not trusted; another
  * negative errno (-EACCES, -ENOMEM, ...) otherwise.  *out is untouched on
  * error. */
 int perfmap_open(pid_t pid, uid_t target_uid, struct perfmap **out);
 
 /* perfmap_open_why - perfmap_open, and when it returns -EPERM, *why (may
  * be NULL) is set to a static phrase for the message, e.g. "not owned by
- * the target's user or root". */
-int perfmap_open_why(pid_t pid, uid_t target_uid, struct perfmap **out,
-		     const char **why);
+ * the target's user or root".  started_ns (CLOCK_REALTIME ns; 0 = unknown)
+ * is when the process started: a map last written more than 1 s before is
+ * an earlier process's that had the pid (pids are reused and maps are
+ * left in /tmp), and gives -ESTALE. */
+int perfmap_open_why(pid_t pid, uid_t target_uid, uint64_t started_ns,
+		     struct perfmap **out, const char **why);
 
 /* perfmap_path - writes "/tmp/perf-PID.map" into buf (len bytes); for a
  * process in another pid or mount namespace (a container) or chroot,

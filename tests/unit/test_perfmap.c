@@ -13,6 +13,7 @@
 #include "../../common/error.h"
 #include "../../common/num.h"
 #include "../../unwind/beam.h"
+#include "../../profiler/procfs.h"
 #include "../../unwind/perfmap.h"
 
 #include <errno.h>
@@ -242,8 +243,21 @@ static void test_file_refresh(void)
 					   { time(NULL) - 3600, 0 } };
 
 		CHECK(futimens(fd, old) == 0);
-		CHECK(perfmap_open(getpid(), getuid(), &m) == -ESTALE && !m);
+		uint64_t started = procfs_start_ns(getpid()),
+			 now = (uint64_t)time(NULL) * 1000000000ull;
+
+		/* this process started a moment ago: its start time */
+		CHECK(started <= now + 1000000000ull &&
+		      started + 60000000000ull >= now);
+		CHECK(procfs_start_ns(-1) == 0);
+
+		CHECK(perfmap_open_why(getpid(), getuid(), started, &m, NULL) ==
+			      -ESTALE && !m);
 		CHECK(futimens(fd, NULL) == 0); /* written now */
+		CHECK(perfmap_open_why(getpid(), getuid(), started, &m, NULL) ==
+			      0 && m);
+		perfmap_free(m);
+		m = NULL;
 	}
 	CHECK(perfmap_open(getpid(), getuid(), &m) == 0 && m);
 	if (!m)
@@ -263,7 +277,7 @@ static void test_file_refresh(void)
 
 	if (getuid() == 0) { /* ownership: another user's map is refused */
 		CHECK(fchown(fd, 65534, 65534) == 0);
-		CHECK(perfmap_open_why(getpid(), 0, &m, &why) == -EPERM && !m);
+		CHECK(perfmap_open_why(getpid(), 0, 0, &m, &why) == -EPERM && !m);
 		CHECK_STR(why, "not owned by the target's user or root");
 		CHECK(perfmap_open(getpid(), 65534, &m) == 0);
 		perfmap_free(m);
@@ -279,11 +293,11 @@ static void test_file_refresh(void)
 	/* A symlink and a FIFO are refused, and the FIFO does not block. */
 	CHECK(symlink("/etc/passwd", path) == 0);
 	why = NULL;
-	CHECK(perfmap_open_why(getpid(), getuid(), &m, &why) == -EPERM);
+	CHECK(perfmap_open_why(getpid(), getuid(), 0, &m, &why) == -EPERM);
 	CHECK(why != NULL);
 	unlink(path);
 	CHECK(mkfifo(path, 0644) == 0);
-	CHECK(perfmap_open_why(getpid(), getuid(), &m, &why) == -EPERM);
+	CHECK(perfmap_open_why(getpid(), getuid(), 0, &m, &why) == -EPERM);
 	CHECK_STR(why, "not a regular file");
 out:
 	unlink(path);
@@ -324,7 +338,7 @@ static int probe_open(const char *pids, const char *uids,
 	if (num_parse_u64(pids, 1, INT32_MAX, &pid) ||
 	    num_parse_u64(uids, 0, UINT32_MAX, &uid))
 		return 2;
-	err = perfmap_open_why((pid_t)pid, (uid_t)uid, m, &why);
+	err = perfmap_open_why((pid_t)pid, (uid_t)uid, 0, m, &why);
 	if (err) {
 		printf("refused: %s%s%s\n", flamer_strerror(err),
 		       err == -EPERM ? ": " : "", err == -EPERM ? why : "");
