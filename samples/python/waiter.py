@@ -7,8 +7,11 @@ flamer's dump and off-CPU tests.
                                 mixed_sleep -> time.sleep (SLEEP ms)
 
 usage: waiter.py SECONDS [WORK_MS SLEEP_MS] ; prints "ready" when running,
-and at the end "computed N" (the computer's loop count).
+and at the end "computed N" (the computer's loop count).  WAITER_SETTLE=S
+(environment) makes the main thread sleep S seconds in main first, so the
+wait under wait_leaf starts after a recorder's start-up.
 """
+import os
 import sys
 import threading
 import time
@@ -68,6 +71,9 @@ def main():
     for t in threads:
         t.start()
     print("ready", flush=True)
+    settle = float(os.environ.get("WAITER_SETTLE", "0"))
+    if settle > 0:
+        time.sleep(settle)
     wait_outer(secs)
     stop = True
     for t in threads:

@@ -1,5 +1,5 @@
 # t_offcpu.sh - record --off-cpu of samples/python/waiter.py (launched):
-# its main thread sleeps 2 s in time.sleep under main -> wait_outer ->
+# after 1 s, its main thread sleeps 2 s in time.sleep under main -> wait_outer ->
 # wait_leaf while a thread computes.  The off-CPU time under wait_leaf is
 # the 2 s, with the Python frames in order below the native sleep and
 # kernel frames, and nothing of the computing thread's code above it.
@@ -13,8 +13,14 @@ while read -r name py minor; do
 	chain='<module> \([^;]*waiter\.py\);([^;]*;)*main \([^;]*waiter\.py\);([^;]*;)*wait_outer \([^;]*waiter\.py\);([^;]*;)*wait_leaf \([^;]*waiter\.py\);'
 	# an interval open when the kernel's ring overflowed is dropped, not
 	# guessed (docs/offcpu.md): a run that lost records is recorded again
+	# The sleep starts 1 s in (WAITER_SETTLE): Debian's 3.11 overflowed
+	# the rings at start-up, while flamer read its layout from the -dbg
+	# file, in about 1 run in 5 (2-43 records; in all three tries on a
+	# fresh-clone run), and a sleep that began then was dropped with its
+	# switch-out record.  That start-up loss is issue 13's; this test
+	# measures a sleep, after it (0 lost in 10 runs so).
 	for try in 1 2 3; do
-		"$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
+		WAITER_SETTLE=1 "$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
 			fail "$name: record --off-cpu exited $?: $(cat "$T/$name.err")"
 		grep -Eq '(^|[^0-9])[1-9][0-9]* lost' "$T/$name.err" || break
 		echo "$name: try $try lost records: $(grep -E '[1-9][0-9]* lost' "$T/$name.err")"
