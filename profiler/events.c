@@ -32,6 +32,15 @@ static int open_event(struct perf_event_attr *attr, pid_t tid, int cpu)
 			    PERF_FLAG_FD_CLOEXEC);
 }
 
+/* Samples per wake-up of a sampling event: one per ~4 ms at the
+ * sampling frequency, at least 1. */
+static uint32_t wake_samples(const struct events_config *cfg)
+{
+	uint64_t n = cfg->freq / 250;
+
+	return cfg->prompt || n < 1 ? 1 : n > 1000 ? 1000 : (uint32_t)n;
+}
+
 static void setup_attr(struct events *ev)
 {
 	struct perf_event_attr *a = &ev->attr;
@@ -97,10 +106,17 @@ static void setup_attr(struct events *ev)
 	/* Interpreter stacks (Python, the Erlang stack of a BIF sample) are
 	 * read from the live process when the sample is handled: for them,
 	 * wake up for every sample (reading 100 ms late mixed up callers).
-	 * Otherwise wake up per 64 KiB: each wake-up preempts the target on
-	 * its CPU (at 4999 Hz, per-sample wake-ups cost the target ~18%). */
+	 * The deep-frame continuation reads the live stack too (docs/
+	 * record.md): other sampling events wake up every few samples, at
+	 * most ~4 ms after a sample on a busy CPU (events_wake_samples).  A
+	 * wake-up per 64 KiB was ~80 ms late at 99 Hz and cut 15-50% of
+	 * bzip2's stacks; one per sample at 4999 Hz cost the target ~18%
+	 * (docs/bench.md).  The switch and off-CPU events, which the session
+	 * looks at every 10 ms, wake up per 64 KiB. */
 	if (ev->cfg.prompt) {
 		a->wakeup_events = 1;
+	} else if (a->freq) {
+		a->wakeup_events = wake_samples(&ev->cfg);
 	} else {
 		size_t ring = ev->cfg.ring_pages * 4096;
 
@@ -195,6 +211,11 @@ static void attach_bpf(struct events *ev, int fd)
 void events_set_bpf(struct events *ev, int prog_fd)
 {
 	ev->bpf_fd = prog_fd;
+}
+
+uint32_t events_wake_samples(const struct events *ev)
+{
+	return wake_samples(&ev->cfg);
 }
 
 void events_set_prompt(struct events *ev, bool prompt)

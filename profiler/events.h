@@ -32,7 +32,8 @@ struct events_config {
 	size_t ring_pages;    /* data pages per CPU ring (power of two) */
 	bool prompt;          /* wake the recorder for every sample (for
 				 * interpreters, whose stacks are read from
-				 * the live process) instead of per 64 KiB */
+				 * the live process) instead of every
+				 * events_wake_samples */
 	uint64_t offcpu_period; /* the context-switch event: sample 1
 				 * switch-out in N (0: 1) */
 	bool switches;        /* a dummy event for PERF_RECORD_SWITCH
@@ -68,9 +69,15 @@ int events_add_cpus(struct events *ev);
  * created later).  The program's fd is borrowed: it must outlive ev. */
 void events_set_bpf(struct events *ev, int prog_fd);
 
-/* Sets cfg.prompt (a wake-up per sample, or per 64 KiB of ring) for the
- * events opened from now on: call it before the first is opened. */
+/* Sets cfg.prompt (a wake-up per sample, or every events_wake_samples)
+ * for the events opened from now on: call it before the first is opened. */
 void events_set_prompt(struct events *ev, bool prompt);
+
+/* Samples per wake-up of the recorder by a cpu-clock ring: 1 when prompt,
+ * else one per ~4 ms at the sampling frequency (freq / 250, at least 1);
+ * a ring that fills more slowly is read when the session's wait times
+ * out. */
+uint32_t events_wake_samples(const struct events *ev);
 
 /* 0, or the first error attaching the program (then some events may run
  * without it: the caller stops relying on it). */

@@ -918,8 +918,11 @@ int session_run(struct session *s)
 		ttyfwd_pump(s->tty, clear_progress, s, &s->tty_mid_line);
 		/* forwarding output: wake often so the command never waits;
 		 * the off-CPU rings fill faster than the cpu-clock ones that
-		 * wake us: look at them every 10 ms */
-		events_wait(s->ev, s->noff ? 10 : s->tty ? 20 : 100);
+		 * wake us: look at them every 10 ms; so too when a wake-up
+		 * takes several samples, for a ring that fills slowly (the
+		 * live reads of a sample must not come late) */
+		events_wait(s->ev, s->noff || events_wake_samples(s->ev) > 1
+					   ? 10 : s->tty ? 20 : 100);
 		rc = order_round(s->order, 0, deliver, s);
 		if (rc < 0) {
 			err = rc;
