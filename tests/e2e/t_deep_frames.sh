@@ -19,7 +19,12 @@ need_samples "$f" "$a" 300
 # jobs loaded the 2 CPUs: 500 still makes 99% mean at most 5 misses
 chain_share "$f" ';(big|small)_leaf( |;)' "($a|$b)" "$want" 500
 # never a wrong caller: the leaves only under mid, mid only under big_frame
-expect_no_grep '^' <(grep -E ';(big|small)_leaf( |;)' "$f" | grep -Ev ';big_frame;mid;(big|small)_leaf( |;)')
+# ([truncated] right above the leaf or mid is an honest cut, allowed; the
+# share above bounds it.  An ASan run once failed here on a line that was
+# not kept: expect_no_grep now prints it)
+expect_no_grep '^' <(grep -E ';(big|small)_leaf( |;)' "$f" |
+	grep -Ev ';big_frame;mid;(big|small)_leaf( |;)' |
+	grep -Ev '^[^;]*;\[truncated\];(mid;)?(big|small)_leaf( |;)')
 split_between "$f" "$a" "$b" 2.0 4.5
 
 # a real program's stack from its root: main's caller in libc (the
@@ -31,11 +36,23 @@ if command -v bzip2 >/dev/null; then
 	record "$T/bz.data" -- bzip2 -9 -c "$T/in"
 	fold "$T/bz.data"
 	# a real program's stack moves on between the sample and the read, and
-	# the continuation then fails ([truncated], never a wrong frame):
-	# 99.34-99.65% rooted in 6 idle runs, 98.8% in a fresh-clone run
+	# the continuation then fails ([truncated], never a wrong frame).
+	# Woken every 3 samples at 999 Hz: 99.55-100% rooted in 5 idle runs,
+	# 96.2-100% with the ASan recorder, slower to read (95.5% once when
+	# woken per 64 KiB)
 	want_bz=98
-	sanitized && want_bz=97
+	sanitized && want_bz=93
 	chain_share "$T/bz.data.folded" '^bzip2;' "^bzip2;$ROOTED" "$want_bz" 500
+	# at the default frequency (99 Hz), where a recorder woken per 64 KiB
+	# of ring read the live stack ~80 ms late: 50-89% rooted then; woken
+	# per sample, 94.8-100% in 13 runs, 93.2-100% in 13 ASan runs
+	# (docs/record.md, "How the recorder keeps up")
+	want99=90
+	sanitized && want99=85
+	"$FLAMER" record -o "$T/bz99.data" -- bzip2 -9 -c "$T/in" \
+		2>"$T/bz99.err" >/dev/null || fail "flamer record (99 Hz) failed: $(head -c 500 "$T/bz99.err")"
+	fold "$T/bz99.data"
+	chain_share "$T/bz99.data.folded" '^bzip2;' "^bzip2;$ROOTED" "$want99" 50
 else
 	echo "bzip2 not installed: its check skipped"
 fi
