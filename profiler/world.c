@@ -23,7 +23,9 @@
 
 #define JIT_RECHECK_NS 1000000000ull
 #define JIT_REFRESH_NS 1000000000ull
-#define JIT_RECHECK_BEAM_NS 20000000ull
+/* How soon a missing perf map is looked for again while a BEAM boots or
+ * samples run outside every file mapping (code a JIT may have named) */
+#define JIT_RECHECK_SOON_NS 20000000ull
 /* A BEAM launched with +JPperf map writes its map a little after its
  * first samples (boot): the advice waits until it is missing this long,
  * or until the end of the recording. */
@@ -689,7 +691,8 @@ static int forked_from_vm(const struct wproc *p)
 	return pp && (pp->jit || pp->beam_pending || pp->beam_warned);
 }
 
-static void detect_jit(struct wproc *p, unsigned kind, uint64_t now)
+static void detect_jit(struct wproc *p, unsigned kind, uint64_t pc,
+		       uint64_t now)
 {
 	const char *why = NULL;
 	int err;
@@ -701,10 +704,14 @@ static void detect_jit(struct wproc *p, unsigned kind, uint64_t now)
 		}
 		return;
 	}
-	/* a BEAM writes its map while it boots: look often until it is
-	 * there, or the boot's samples go without Erlang frames */
+	/* a BEAM writes its map while it boots, a JIT just before it runs
+	 * what it names: look often until the map is there while a BEAM
+	 * boots or samples run in no file mapping, or those samples go
+	 * unnamed for a second (a launched JIT whose first samples, taken
+	 * before it wrote its map, were handled at once) */
 	if (p->jit_checked && now - p->jit_checked <
-		(kind & INTERP_BEAM ? JIT_RECHECK_BEAM_NS : JIT_RECHECK_NS))
+		((kind & INTERP_BEAM) || (pc && !addrspace_covers(p->as, pc))
+			 ? JIT_RECHECK_SOON_NS : JIT_RECHECK_NS))
 		return;
 	p->jit_checked = now;
 	err = perfmap_open_why(p->pid, procfs_owner(p->pid),
@@ -836,7 +843,7 @@ int world_prepare_sample(struct world *w, const struct event *ev,
 		unsigned kind = interp_kind(p);
 
 		detect_python(w, p, kind);
-		detect_jit(p, kind, now);
+		detect_jit(p, kind, user_pc(&ev->u.sample), now);
 		heal_maps(p, &ev->u.sample, now);
 	}
 	*out = p;
