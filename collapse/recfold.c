@@ -249,9 +249,13 @@ static void mark_dropped(struct rf *rf, const struct rec_sample *s)
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct frame *fr = &rf->frames[s->frames[i]];
 
+		/* --python-only: the interpreter's own Python-kind shim
+		 * (3.13's init cleanup) goes with the native frames, also
+		 * from a sample kept whole */
 		if (mode == RECFOLD_PYTHON_ONLY &&
-		    fr->kind != FK_PYTHON && fr->kind != FK_KERNEL &&
-		    fr->kind != FK_TRUNCATED && fr->kind != FK_INVALID) {
+		    ((fr->kind != FK_PYTHON && fr->kind != FK_KERNEL &&
+		      fr->kind != FK_TRUNCATED && fr->kind != FK_INVALID) ||
+		     fr->plumb == PLUMB_CALL)) {
 			rf->drop[i] = 1;
 			continue;
 		}

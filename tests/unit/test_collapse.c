@@ -271,15 +271,19 @@ static void test_plumbing(void)
 			      d[] = { 19, 15, 13, 2, 4, 1, 0 },
 			      e[] = { 4, 1, 16, 2, 0 },
 			      f[] = { 8, 4, 5, 17 },
-			      g[] = { 2, 0 };
+			      g[] = { 2, 0 },
+			      h[] = { 19, 15, 4, 1, 0 };
 	static const struct { const uint32_t *ids; uint32_t n, flags, pid; } ss[] = {
 		{ a, 8, 0, 1 }, { b, 8, 0, 1 }, { c, 5, 0, 1 }, { d, 7, 0, 1 },
 		{ e, 5, REC_SF_PY_AMBIGUOUS, 1 }, { f, 4, REC_SF_TRUNCATED, 1 },
 		{ g, 2, 0, 2 },
+		/* 3.13's init shim in a sample kept whole (fresh-clone run 20:
+		 * --python-only kept it) */
+		{ h, 5, REC_SF_PY_AMBIGUOUS, 1 },
 	};
 	char path[300];
 	struct recwriter *w;
-	struct rec_end end = { 7, 0, 2, 0 };
+	struct rec_end end = { 8, 0, 2, 0 };
 	struct recfold_opts o = { 0 };
 	int fd, err;
 
@@ -308,6 +312,7 @@ static void test_plumbing(void)
 		   "c;_start;call_function 1\n"
 		   "py;[truncated];outer (m.py);sys_write_[k] 1\n"
 		   "py;_start;<module> (m.py);outer (m.py);K.__init__ (m.py) 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);__init__ (__init__);K.__init__ (m.py) 1\n"
 		   "py;_start;<module> (m.py);outer (m.py);builtin_sum;gen (m.py) 1\n"
 		   "py;_start;<module> (m.py);outer (m.py);type_call;object_new 1\n"
 		   "py;_start;<module> (m.py);outer (m.py);zlib_compress;deflate 1\n"
@@ -318,6 +323,7 @@ static void test_plumbing(void)
 		   "py;[truncated];cfunction_vectorcall_O.lto_priv.0;outer (m.py);sys_write_[k] 1\n"
 		   "py;_start;<module> (m.py);call_function;function_code_fastcall;outer (m.py);cfunction_vectorcall_O.lto_priv.0;zlib_compress;deflate 1\n"
 		   "py;_start;<module> (m.py);outer (m.py);_PyObject_VectorcallTstate_[i];builtin_sum;PyIter_Next;gen_iternext;gen (m.py) 1\n"
+		   "py;_start;<module> (m.py);outer (m.py);__init__ (__init__);K.__init__ (m.py) 1\n"
 		   "py;_start;<module> (m.py);outer (m.py);call_function;type_call;__init__ (__init__);K.__init__ (m.py) 1\n"
 		   "py;_start;<module> (m.py);outer (m.py);type_call;object_new 1\n"
 		   "py;_start;call_function;_PyEval_EvalFrameDefault;<module> (m.py);outer (m.py) 1\n");
@@ -325,7 +331,7 @@ static void test_plumbing(void)
 	check_fold(path, &o, 0,
 		   "c;_start;call_function 1\n"
 		   "py;<module> (m.py);outer (m.py) 3\n"
-		   "py;<module> (m.py);outer (m.py);K.__init__ (m.py) 1\n"
+		   "py;<module> (m.py);outer (m.py);K.__init__ (m.py) 2\n"
 		   "py;<module> (m.py);outer (m.py);gen (m.py) 1\n"
 		   "py;[truncated];outer (m.py);sys_write_[k] 1\n");
 }
