@@ -37,15 +37,18 @@ if command -v bzip2 >/dev/null; then
 	fold "$T/bz.data"
 	# a real program's stack moves on between the sample and the read, and
 	# the continuation then fails ([truncated], never a wrong frame).
-	# Woken every 3 samples at 999 Hz: 99.55-100% rooted in 5 idle runs,
+	# Woken every 3 samples at 999 Hz: 99.2-100% rooted in 18 idle runs,
+	# 96.5% in a fresh-clone run (23 samples cut right above a libbz2
+	# leaf whose own 10 KiB frame holds the copy's top: its locals change
+	# while it runs on, and the check refuses; 0-3 in idle runs);
 	# 96.2-100% with the ASan recorder, slower to read (95.5% once when
 	# woken per 64 KiB)
-	want_bz=98
-	sanitized && want_bz=93
+	want_bz=95
+	sanitized && want_bz=92
 	chain_share "$T/bz.data.folded" '^bzip2;' "^bzip2;$ROOTED" "$want_bz" 500
 	# at the default frequency (99 Hz), where a recorder woken per 64 KiB
 	# of ring read the live stack ~80 ms late: 50-89% rooted then; woken
-	# per sample, 94.8-100% in 13 runs, 93.2-100% in 13 ASan runs
+	# per sample, 94.8-100% in 23 runs, 93.2-100% in 13 ASan runs
 	# (docs/record.md, "How the recorder keeps up")
 	want99=90
 	sanitized && want99=85
