@@ -691,7 +691,7 @@ static int forked_from_vm(const struct wproc *p)
 	return pp && (pp->jit || pp->beam_pending || pp->beam_warned);
 }
 
-static void detect_jit(struct wproc *p, unsigned kind, uint64_t pc,
+static void detect_jit(struct wproc *p, unsigned kind, int outside_files,
 		       uint64_t now)
 {
 	const char *why = NULL;
@@ -710,8 +710,8 @@ static void detect_jit(struct wproc *p, unsigned kind, uint64_t pc,
 	 * unnamed for a second (a launched JIT whose first samples, taken
 	 * before it wrote its map, were handled at once) */
 	if (p->jit_checked && now - p->jit_checked <
-		((kind & INTERP_BEAM) || (pc && !addrspace_covers(p->as, pc))
-			 ? JIT_RECHECK_SOON_NS : JIT_RECHECK_NS))
+		((kind & INTERP_BEAM) || outside_files ? JIT_RECHECK_SOON_NS
+							: JIT_RECHECK_NS))
 		return;
 	p->jit_checked = now;
 	err = perfmap_open_why(p->pid, procfs_owner(p->pid),
@@ -792,18 +792,19 @@ static int resync_mod(void *ctx, uint64_t start, uint64_t end, uint64_t pgoff,
 	return add_mod(r->p, start, end, pgoff, hex, path);
 }
 
-/* A pc in no known mapping means an MMAP2 record was lost (ring overflow
- * while the recorder was busy, e.g. loading a big debug file): re-read
- * /proc/PID/maps, at most every 200 ms, unless the pc is JIT code. */
-static void heal_maps(struct wproc *p, const struct ev_sample *s, uint64_t now)
+/* A pc in no known mapping (outside_files) means an MMAP2 record was lost
+ * (ring overflow while the recorder was busy, e.g. loading a big debug
+ * file): re-read /proc/PID/maps, at most every 200 ms, unless the pc is
+ * JIT code. */
+static void heal_maps(struct wproc *p, uint64_t pc, int outside_files,
+		      uint64_t now)
 {
 	struct resync r = { p, 0 };
 	size_t before;
-	uint64_t pc = user_pc(s);
 	const char *name;
 	enum frame_kind kind;
 
-	if (!pc || p->exited || addrspace_covers(p->as, pc))
+	if (!outside_files || p->exited)
 		return;
 	if (p->jit && perfmap_lookup(p->jit, pc, &name, &kind) == 0)
 		return;
@@ -839,12 +840,15 @@ int world_prepare_sample(struct world *w, const struct event *ev,
 		w->threads_sampled++;
 	}
 	if (!p->exited && !w->opt.no_proc) {
-		uint64_t now = now_ns();
+		uint64_t now = now_ns(), pc = user_pc(&ev->u.sample);
 		unsigned kind = interp_kind(p);
+		/* the sampled pc in no file mapping: JIT code, or a mapping
+		 * whose record was lost */
+		int outside = pc && !addrspace_covers(p->as, pc);
 
 		detect_python(w, p, kind);
-		detect_jit(p, kind, user_pc(&ev->u.sample), now);
-		heal_maps(p, &ev->u.sample, now);
+		detect_jit(p, kind, outside, now);
+		heal_maps(p, pc, outside, now);
 	}
 	*out = p;
 	return 0;
