@@ -33,14 +33,18 @@ enum {
 	RB_HDR = 8,
 };
 
-/* libbpf's messages (the verifier's log) only with FLAMER_BPF_DEBUG=1 */
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int debugging(void)
 {
 	const char *dbg = getenv("FLAMER_BPF_DEBUG");
 
-	if (dbg && *dbg && strcmp(dbg, "0") != 0)
-		return vfprintf(stderr, fmt, ap);
-	return 0;
+	return dbg && *dbg && strcmp(dbg, "0") != 0;
+}
+
+/* libbpf's messages (the verifier's log) only with FLAMER_BPF_DEBUG=1 */
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return debugging() ? vfprintf(stderr, fmt, ap) : 0;
 }
 
 static int map_ring(struct pybpf *b, int fd, size_t size)
@@ -78,6 +82,11 @@ int pybpf_new(struct pybpf **out)
 		err = errno ? -errno : -EINVAL;
 		goto fail;
 	}
+	/* FLAMER_BPF_DEBUG=1 also prints the verifier's statistics after a
+	 * successful load (log level 4: "processed N insns ...", what the
+	 * load costs; tests/python/t_bpf_load.sh bounds it) */
+	if (debugging())
+		bpf_program__set_log_level(b->skel->progs.py_sample, 4);
 	err = pystack__load(b->skel);
 	if (err)
 		goto fail;

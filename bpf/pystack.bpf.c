@@ -143,11 +143,15 @@ static __always_inline int current_frame(const struct pybpf_proc *c,
 	return rd64(ts + c->ts_frame, frame);
 }
 
+/* The frame count lives in the record (map memory), not here: the
+ * verifier does not follow values through map memory, so it checks
+ * walk_step's body a few times instead of once per count it could reach
+ * (tracked on the stack, the count made it explore ~400,000 instructions
+ * and the program took ~1 s to load). */
 struct fwalk {
 	const struct pybpf_proc *c;
 	struct pybpf_rec *r;
 	__u64 frame;
-	__u32 n;
 };
 
 /* One frame of the chain: appended to the record (or, a 3.12+ C-stack
@@ -158,12 +162,12 @@ static long walk_step(__u64 i, void *arg)
 	const struct pybpf_proc *c = w->c;
 	struct pybpf_rec *r = w->r;
 	__u64 prev, code, instr = 0, file, name;
-	__u32 lasti = 0;
+	__u32 lasti = 0, n = r->n;
 	__u8 b = 0;
 
 	if (!w->frame)
 		return 1;
-	if (w->n >= PYBPF_MAX_FRAMES) {
+	if (n >= PYBPF_MAX_FRAMES) {
 		r->status = PYBPF_CUT;
 		return 1;
 	}
@@ -174,8 +178,8 @@ static long walk_step(__u64 i, void *arg)
 					(const void *)(w->frame + c->fr_owner)))
 			goto fault;
 		if (b == FRAME_OWNED_BY_CSTACK) {
-			if (w->n > 0)
-				r->f[(w->n - 1) & (PYBPF_MAX_FRAMES - 1)].code |= 1;
+			if (n > 0)
+				r->f[(n - 1) & (PYBPF_MAX_FRAMES - 1)].code |= 1;
 			w->frame = prev;
 			return 0;
 		}
@@ -198,11 +202,11 @@ static long walk_step(__u64 i, void *arg)
 		if (b)
 			code |= 1;
 	}
-	r->f[w->n & (PYBPF_MAX_FRAMES - 1)].code = code;
-	r->f[w->n & (PYBPF_MAX_FRAMES - 1)].instr = instr;
-	r->f[w->n & (PYBPF_MAX_FRAMES - 1)].file = file;
-	r->f[w->n & (PYBPF_MAX_FRAMES - 1)].name = name;
-	w->n++;
+	r->f[n & (PYBPF_MAX_FRAMES - 1)].code = code;
+	r->f[n & (PYBPF_MAX_FRAMES - 1)].instr = instr;
+	r->f[n & (PYBPF_MAX_FRAMES - 1)].file = file;
+	r->f[n & (PYBPF_MAX_FRAMES - 1)].name = name;
+	r->n = n + 1;
 	w->frame = prev;
 	return 0;
 fault:
@@ -217,10 +221,10 @@ static __always_inline void walk(const struct pybpf_proc *c, __u64 frame,
 	struct fwalk w = { .c = c, .r = r, .frame = frame };
 
 	r->status = PYBPF_OK;
+	r->n = 0;
 	bpf_loop(MAX_STEPS, walk_step, &w, 0);
 	if (w.frame && r->status == PYBPF_OK)
 		r->status = PYBPF_CUT;
-	r->n = w.n;
 }
 
 SEC("perf_event")

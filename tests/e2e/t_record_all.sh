@@ -7,6 +7,10 @@
 . tests/e2e/e2elib.sh
 need_sample waiter-nofp
 is_root || skip "system-wide sampling needs root"
+# the waiter starts 1 s after the recorder, which records from ~0.25 s
+# (0.35 s under ASan); its sleep must begin inside the recording
+# (fresh-clone run 25: a BPF program that took 1 s to load made it begin
+# before, and 0 us of it was recorded; t_bpf_load.sh guards that load)
 ( sleep 1; exec "$SAMPLES/waiter-nofp" -d 1.5 -s -p "$T/w.pid" >"$T/w.out" ) &
 E2E_PIDS="$E2E_PIDS $!"
 # every switch's stack (--off-cpu-every 1): under the default bound the
