@@ -46,9 +46,14 @@ echo "fast waits: flamer $fast us, measured $(awk '/^fast_us/ { print $2 }' "$T/
 [ "$fast" -gt 0 ] || fail "no off-CPU time under wait_fast"
 [ "$(us ';(ask_fast;wait_slow|ask_slow;wait_fast);' "$T/off")" -eq 0 ] || fail "a wait under the wrong caller"
 
-# exact per thread: the asker (main thread) lived the whole run
+# per thread, the asker (main thread) lived the whole run: its off-CPU
+# time is exact, its CPU time is sampled, and at 20,000 switches a second
+# the kernel's cpu-clock also counts part of each switch that the switch
+# records put off-CPU (perf's own cpu-clock samples and switch records
+# overlap the same way): the total exceeds the run by 1-4 us per switch,
+# 2-7 % here (16 runs on one machine, 1.02-1.07; docs/offcpu.md)
 pid=$(head -1 "$T/off" | sed 's/^[^;]*-\([0-9]*\)\/.*/\1/')
 total=$(us "^[^;]*-$pid/$pid;" "$T/wall")
 echo "asker's wall total: $total us (run $RUN s)"
-ratio_between "$total" $((RUN * 1000000)) 0.97 1.07
+ratio_between "$total" $((RUN * 1000000)) 0.97 1.12
 exit 0
