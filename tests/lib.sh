@@ -36,6 +36,17 @@ ratio_between() {
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
+# random_bytes N SEED : N pseudo-random bytes, the same for the same seed
+# (Python's Mersenne Twister): a test's "garbage" input gives one known
+# answer; random inputs are the fuzzers' (tests/fuzz)
+random_bytes() {
+	local py=/usr/bin/python3
+	[ -x "$py" ] || py=python3
+	"$py" -c 'import random, sys
+r = random.Random(int(sys.argv[2]))
+sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(int(sys.argv[1]))))' "$1" "$2"
+}
+
 # sanitized: whether $FLAMER is the ASan+UBSan build.  That pass checks
 # memory safety; its recorder is 2-3x slower, so shares that depend on the
 # recorder keeping up (live reads) get their own, measured floors there.
