@@ -89,14 +89,20 @@ struct session {
 
 static volatile sig_atomic_t stop_requested;
 
-/* Why BPF is off, said once per recording. */
+/* Why BPF is off, said once per recording.  EPERM/EACCES for root is
+ * not a missing privilege: the verifier rejected the program (EACCES) or
+ * BPF is locked down here. */
 static void bpf_off_note(int err)
 {
+	int denied = err == -EPERM || err == -EACCES;
+
 	fl_note("record", "Python frames are read late, from the live process "
 		"(callers may be wrong when a sample is read after the call "
 		"returned): BPF is not available: %s%s", flamer_strerror(err),
-		err == -EPERM || err == -EACCES ? " (needs root or CAP_BPF "
-		"and CAP_PERFMON)" : "");
+		!denied ? ""
+		: geteuid() != 0 ? " (needs root or CAP_BPF and CAP_PERFMON)"
+		: " (as root: the kernel rejected flamer's BPF program or "
+		  "restricts BPF; FLAMER_BPF_DEBUG=1 shows why)");
 }
 
 /* Loads the BPF program for CPython targets; any failure leaves the
