@@ -79,9 +79,13 @@ check_version() {
 		grep -q "^<module>;main;$c " "$T/$name.chains" || missing="$missing $c"
 	done
 	[ -z "$missing" ] || fail "$name: chains missing:$missing ($(tr '\n' ' ' <"$T/$name.chains"))"
-	# nothing but the C work between two plumbing.py frames
+	# nothing but the C work between two plumbing.py frames: sum, sorted
+	# (its key), and __build_class__, the builtin that runs class K's body
+	# at import (<module>;builtin___build_class__;K: a builtin that calls
+	# back into Python stays where it ran, like sorted; 1 sample in ~2,000
+	# of one ASan run on 3.13, fresh-clone run 30)
 	between "$T/$name.folded" >"$T/$name.between"
-	bad=$(awk '$2 != "-" && $2 != "builtin_sum" && $2 != "builtin_sorted;list_sort;list_sort_impl"' "$T/$name.between")
+	bad=$(awk '$2 != "-" && $2 != "builtin_sum" && $2 != "builtin_sorted;list_sort;list_sort_impl" && $2 != "builtin___build_class__"' "$T/$name.between")
 	[ -z "$bad" ] || fail "$name: native frames left between Python frames: $bad"
 	grep -q ' -$' "$T/$name.between" || fail "$name: no adjacent Python frames"
 	between "$T/$name.all" >"$T/$name.between.all"
