@@ -143,5 +143,13 @@ awk -v lo=$((lo)) "$HEXFN"'/^ROUTINE/ { r++; next } r == 1 && /flat, cum/ { want
 		if (a < lo || a > lo + 4096) { print "instruction outside: " $0; bad = 1 } s += $1 }
 	END { print s + 0, want + 0; exit bad }' "$T/dis" >"$T/dis.sum" || fail "$(cat "$T/dis.sum")"
 read -r dsum dwant <"$T/dis.sum"
-[ "$dsum" -gt 0 ] && [ "$dsum" = "$dwant" ] && [ "$dsum" = "$leaf" ] ||
-	fail "-disasm cold_call: instructions hold $dsum, routine $dwant, folded leaf $leaf: $(cat "$T/dis")"
+# (fresh-clone run 31, ASan: routine 243, folded leaf 244, once in many
+# runs, 0 in 20 tries since: on a mismatch the locations of cold_call
+# and the mappings are shown, to tell which sample went elsewhere)
+if ! { [ "$dsum" -gt 0 ] && [ "$dsum" = "$dwant" ] && [ "$dsum" = "$leaf" ]; }; then
+	go tool pprof -raw "$T/np.pb.gz" >"$T/npraw" 2>&1
+	fail "-disasm cold_call: instructions hold $dsum, routine $dwant, folded leaf $leaf: $(cat "$T/dis")
+locations: $(grep -E 'cold_call' "$T/npraw")
+$(sed -n '/^Mappings/,$p' "$T/npraw")
+folded: $(grep -E ';cold_call ' "$T/np.folded")"
+fi
