@@ -86,7 +86,8 @@ struct dump_grab {
 
 /* Reads a blocked thread without stopping it.  pw may be NULL.  Returns 0;
  * -EAGAIN when it moved while read (the caller stops it instead); -ESRCH;
- * -ENOMEM. */
+ * -ENOMEM.  g->stack may be allocated whatever it returns: the caller
+ * frees it with dump_grab_fini. */
 int dump_grab_blocked(pid_t pid, const struct dump_task *t,
 		      const struct dump_maps *m, struct pywalker *pw,
 		      struct dump_grab *g);

@@ -69,8 +69,13 @@ static int read_one(struct blocked *b, const struct dump_task *dt,
 
 	memset(&g, 0, sizeof g);
 	err = dump_grab_blocked(b->pid, dt, &b->maps, NULL, &g);
-	if (err)
+	if (err) {
+		/* the stack copy may be made before the grab fails (the
+		 * thread ran on meanwhile: -EAGAIN): free it (LeakSanitizer,
+		 * fresh-clone run 32) */
+		dump_grab_fini(&g);
 		return err == -ENOMEM ? err : -EAGAIN;
+	}
 	kn = malloc(KMAX * sizeof *kn);
 	if (!kn) {
 		err = -ENOMEM;
