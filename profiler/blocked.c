@@ -71,10 +71,10 @@ static int read_one(struct blocked *b, const struct dump_task *dt,
 	err = dump_grab_blocked(b->pid, dt, &b->maps, NULL, &g);
 	if (err) {
 		/* the stack copy may be made before the grab fails (the
-		 * thread ran on meanwhile: -EAGAIN): free it (LeakSanitizer,
-		 * fresh-clone run 32) */
-		dump_grab_fini(&g);
-		return err == -ENOMEM ? err : -EAGAIN;
+		 * thread ran on meanwhile: -EAGAIN): out frees it
+		 * (LeakSanitizer, fresh-clone run 32) */
+		err = err == -ENOMEM ? err : -EAGAIN;
+		goto out;
 	}
 	kn = malloc(KMAX * sizeof *kn);
 	if (!kn) {
