@@ -62,7 +62,7 @@ $(BUILD)/flamer: $(BUILD)/main.o $(LIB_OBJS)
 BPF_CLANG ?= clang
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
 	      -I/usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/pystack.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/pystack.h bpf/beamstack.h
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o

@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "pystack.h"
+#include "beamstack.h"
 
 /* The two kernel types read, relocated by libbpf against the running
  * kernel's BTF (CO-RE): only their names and the members used matter. */
@@ -64,6 +65,28 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } py_dropped SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct beambpf_proc);
+} beam_procs SEC(".maps");
+
+/* tid -> its ErtsSchedulerData (bits 62-63: the scheduler type) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u64);
+} beam_esd SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct beambpf_rec);
+} beam_scratch SEC(".maps");
 
 static __always_inline int rd64(__u64 addr, __u64 *v)
 {
@@ -227,6 +250,192 @@ static __always_inline void walk(const struct pybpf_proc *c, __u64 frame,
 		r->status = PYBPF_CUT;
 }
 
+/* ---- BEAM (docs/beam-bpf.md section 4) ---- */
+
+#define BEAM_MAX_ESD 256 /* scheduler-data entries scanned, all arrays */
+#define BEAM_TYPE_SHIFT 62
+
+struct escan {
+	const struct beambpf_proc *c;
+	__u64 fsbase, found; /* found: esdp | type << BEAM_TYPE_SHIFT */
+};
+
+/* Entry k of the three arrays, in order: stops at the thread's own. */
+static long escan_step(__u64 k, void *arg)
+{
+	struct escan *s = arg;
+	const struct beambpf_proc *c = s->c;
+	__u64 type = 0, idx = k, esd, tid;
+
+	if (idx >= c->esd_n[0]) {
+		idx -= c->esd_n[0];
+		type = 1;
+		if (idx >= c->esd_n[1]) {
+			idx -= c->esd_n[1];
+			type = 2;
+			if (idx >= c->esd_n[2])
+				return 1;
+		}
+	}
+	esd = c->esd_base[type & 3] + idx * c->esd_stride;
+	if (rd64(esd + c->esd_tid, &tid))
+		return 1;
+	if (tid == s->fsbase) {
+		s->found = esd | type << BEAM_TYPE_SHIFT;
+		return 1;
+	}
+	return 0;
+}
+
+/* The thread's scheduler data (with its type in the top bits), or 0. */
+static __always_inline __u64 find_esd(const struct beambpf_proc *c, __u32 tid,
+				      __u64 fsbase)
+{
+	__u64 *cached = bpf_map_lookup_elem(&beam_esd, &tid);
+	struct escan s = { .c = c, .fsbase = fsbase };
+	__u64 v, mask = (1ull << BEAM_TYPE_SHIFT) - 1;
+
+	if (cached && *cached && !rd64((*cached & mask) + c->esd_tid, &v) &&
+	    v == fsbase)
+		return *cached;
+	bpf_loop(BEAM_MAX_ESD, escan_step, &s, 0);
+	if (s.found)
+		bpf_map_update_elem(&beam_esd, &tid, &s.found, BPF_ANY);
+	return s.found;
+}
+
+/* The frame-pointer chain, in map memory like the Python walk's count. */
+struct bwalk {
+	struct beambpf_rec *r;
+	__u64 fp;
+};
+
+/* One Erlang frame: [fp] = the caller's fp, [fp+8] = the return address
+ * into the caller.  fp must lie in [e, hend), 8-aligned, and grow; the
+ * return address is 4-aligned (the JIT aligns its calls). */
+static long bwalk_step(__u64 i, void *arg)
+{
+	struct bwalk *w = arg;
+	struct beambpf_rec *r = w->r;
+	__u64 ra, next;
+	__u32 n = r->n;
+
+	if (!w->fp)
+		return 1;
+	if (n >= BEAMBPF_MAX_FRAMES) {
+		r->status = BEAMBPF_CUT;
+		return 1;
+	}
+	if (w->fp < r->e || w->fp >= r->hend || (w->fp & 7) ||
+	    rd64(w->fp + 8, &ra) || rd64(w->fp, &next) || (ra & 3) ||
+	    (next && next <= w->fp))
+		goto fault;
+	r->ra[n & (BEAMBPF_MAX_FRAMES - 1)] = ra;
+	r->n = n + 1;
+	w->fp = next;
+	return 0;
+fault:
+	r->status = BEAMBPF_FAULT;
+	return 1;
+}
+
+static __always_inline int rd32(__u64 addr, __u32 *v)
+{
+	return bpf_probe_read_user(v, sizeof *v, (const void *)addr);
+}
+
+/* Fills r (header already set) for a thread of a BEAM process. */
+static __always_inline void beam_walk(struct bpf_perf_event_data *ctx,
+				      const struct beambpf_proc *c,
+				      struct beambpf_rec *r)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 esd, cp, pseudo, reg, name, heap, stop, sp;
+	__u32 state;
+	struct bwalk w = { .r = r };
+
+	esd = find_esd(c, r->tid, BPF_CORE_READ(task, thread.fsbase));
+	if (!esd) {
+		r->status = BEAMBPF_NOT_SCHED;
+		return;
+	}
+	r->sched_type = esd >> BEAM_TYPE_SHIFT;
+	esd &= (1ull << BEAM_TYPE_SHIFT) - 1;
+	if (rd64(esd + c->esd_cur, &cp) || rd64(esd + c->esd_pseudo, &pseudo))
+		goto fault;
+	if (!cp || cp == pseudo) {
+		r->status = BEAMBPF_NO_PROC;
+		return;
+	}
+	if (rd64(cp + c->p_id, &r->erl_pid) || rd64(cp + c->p_heap, &heap) ||
+	    rd64(cp + c->p_hend, &r->hend) || rd64(cp + c->p_stop, &stop) ||
+	    rd32(cp + c->p_state, &state) || (r->erl_pid & 0xf) != 3 ||
+	    heap > stop || stop > r->hend) {
+		r->erl_pid = 0;
+		goto fault;
+	}
+	if (!(state & c->running_mask)) {
+		r->status = BEAMBPF_STALE;
+		return;
+	}
+	if (!rd64(cp + c->p_reg, &reg) && reg &&
+	    !rd64(reg + c->reg_name, &name) && (name & 0x3f) == 0xb)
+		r->reg_atom = name;
+	sp = PT_REGS_SP(&ctx->regs);
+	if (sp >= heap && sp < r->hend) {
+		/* JIT code: rsp is E, rbp the chain */
+		r->flags = BEAMBPF_F_ESTACK;
+		r->e = sp;
+		r->fp0 = PT_REGS_FP(&ctx->regs);
+	} else {
+		/* C code (under a JIT helper, or a dirty scheduler): the
+		 * process's saved stop and frame pointer */
+		r->e = stop;
+		if (rd64(cp + c->p_fp, &r->fp0) || rd64(cp + c->p_i, &r->i))
+			goto fault;
+		if (!rd64(cp + c->p_current, &name) && name)
+			bpf_probe_read_user(r->mfa, sizeof r->mfa,
+					    (const void *)name);
+	}
+	if (rd64(r->e, &r->w0))
+		goto fault;
+	w.fp = r->fp0;
+	r->status = BEAMBPF_OK;
+	bpf_loop(BEAMBPF_MAX_FRAMES + 1, bwalk_step, &w, 0);
+	if (w.fp && r->status == BEAMBPF_OK)
+		r->status = BEAMBPF_CUT;
+	return;
+fault:
+	r->status = BEAMBPF_FAULT;
+}
+
+static __always_inline void beam_sample(struct bpf_perf_event_data *ctx,
+					const struct beambpf_proc *c,
+					__u32 pid, __u32 tid)
+{
+	__u32 zero = 0;
+	struct beambpf_rec *r = bpf_map_lookup_elem(&beam_scratch, &zero);
+	__u64 *dropped, size;
+
+	if (!r)
+		return;
+	__builtin_memset(r, 0, BEAMBPF_REC_HDR);
+	r->time = bpf_ktime_get_ns();
+	r->pid = pid;
+	r->tid = tid;
+	r->ip = PT_REGS_IP(&ctx->regs);
+	r->period = ctx->sample_period;
+	beam_walk(ctx, c, r);
+	size = BEAMBPF_REC_SIZE((__u64)r->n);
+	if (size > sizeof *r)
+		size = sizeof *r;
+	if (bpf_ringbuf_output(&py_ring, r, size, 0)) {
+		dropped = bpf_map_lookup_elem(&py_dropped, &zero);
+		if (dropped)
+			(*dropped)++;
+	}
+}
+
 SEC("perf_event")
 int py_sample(struct bpf_perf_event_data *ctx)
 {
@@ -237,8 +446,15 @@ int py_sample(struct bpf_perf_event_data *ctx)
 	struct pybpf_rec *r;
 	__u64 *dropped;
 
-	if (!c)
+	const struct beambpf_proc *bc;
+
+	if (!c) {
+		/* one program per perf event: it serves the Erlang VMs too */
+		bc = bpf_map_lookup_elem(&beam_procs, &pid);
+		if (bc)
+			beam_sample(ctx, bc, pid, tid);
 		return 1;
+	}
 	r = bpf_map_lookup_elem(&py_scratch, &zero);
 	if (!r)
 		return 1;
