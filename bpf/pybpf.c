@@ -16,7 +16,7 @@
 
 struct pybpf {
 	struct pystack *skel;
-	int procs_fd, dropped_fd;
+	int procs_fd, dropped_fd, beam_fd;
 	/* the ring buffer: consumer page, producer page + data twice */
 	void *cons_page, *prod_page;
 	size_t data_size, page;
@@ -92,6 +92,7 @@ int pybpf_new(struct pybpf **out)
 		goto fail;
 	b->procs_fd = bpf_map__fd(b->skel->maps.py_procs);
 	b->dropped_fd = bpf_map__fd(b->skel->maps.py_dropped);
+	b->beam_fd = bpf_map__fd(b->skel->maps.beam_procs);
 	err = map_ring(b, bpf_map__fd(b->skel->maps.py_ring),
 		       bpf_map__max_entries(b->skel->maps.py_ring));
 	if (err)
@@ -125,9 +126,15 @@ int pybpf_add(struct pybpf *b, uint32_t pid, const struct pybpf_proc *c)
 	return bpf_map_update_elem(b->procs_fd, &pid, c, BPF_ANY) ? -errno : 0;
 }
 
+int pybpf_add_beam(struct pybpf *b, uint32_t pid, const struct beambpf_proc *c)
+{
+	return bpf_map_update_elem(b->beam_fd, &pid, c, BPF_ANY) ? -errno : 0;
+}
+
 void pybpf_remove(struct pybpf *b, uint32_t pid)
 {
 	bpf_map_delete_elem(b->procs_fd, &pid);
+	bpf_map_delete_elem(b->beam_fd, &pid);
 }
 
 uint64_t pybpf_dropped(const struct pybpf *b)

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "pystack.h"
+#include "beamstack.h"
 
 struct pybpf;
 
@@ -34,7 +35,13 @@ int pybpf_prog_fd(const struct pybpf *b);
  * produce records.  0 or a negative errno (-E2BIG: the map is full). */
 int pybpf_add(struct pybpf *b, uint32_t pid, const struct pybpf_proc *c);
 
-/* Forgets process pid (exited, or exec'd into another program). */
+/* Registers Erlang VM pid with its layout (copied, bpf/beamstack.h): from
+ * now on its samples produce beambpf_rec records in the same ring.  0 or a
+ * negative errno. */
+int pybpf_add_beam(struct pybpf *b, uint32_t pid, const struct beambpf_proc *c);
+
+/* Forgets process pid (exited, or exec'd into another program), CPython
+ * or BEAM. */
 void pybpf_remove(struct pybpf *b, uint32_t pid);
 
 /* Records the program could not write because the ring buffer was full. */

@@ -308,11 +308,10 @@ int cmd_record(int argc, char **argv)
 	    (kind & INTERP_PYTHON))
 		o.ev.stack_size = PYTHON_STACK;
 	o.ev.prompt = (kind & INTERP_BEAM) || ((kind & INTERP_PYTHON) && o.python);
-	/* BPF reads only CPython frames; samples wait ~0.5 ms for its
-	 * records in the merge, which makes the live Erlang reads of a BEAM
-	 * target later (BIF samples reaching the stack's bottom: 60-65%
-	 * with it, 81-96% without; docs/bpf.md) */
-	o.no_bpf = (kind & INTERP_BEAM) && !(kind & INTERP_PYTHON);
+	/* BPF reads CPython frames, and Erlang frames and processes of the
+	 * BEAM builds unwind/beamproc.c knows (docs/beam-bpf.md); a BEAM it
+	 * cannot read keeps the live reads, ~0.5 ms later since samples
+	 * wait for the BPF records in the merge (docs/bpf.md) */
 	o.beam = (kind & INTERP_BEAM) != 0;
 	if (!o.ev.ring_pages) {
 		/* as root, room for 128 samples with their stack copies, so

@@ -71,9 +71,13 @@ struct ev_switch {
 struct ev_pystack {
 	uint64_t real_time, ip, period; /* the sample's ip and period */
 	uint32_t n;               /* frames */
-	uint32_t status;          /* enum pybpf_status */
+	uint32_t status;          /* enum pybpf_status, or enum
+				   * beambpf_status: a BEAM record */
 	const unsigned char *frames; /* n struct pybpf_frame (borrowed, may
-				      * be unaligned) */
+				      * be unaligned); a BEAM record: the
+				      * rest of its beambpf_rec after the
+				      * first 40 bytes */
+	uint32_t len;             /* bytes at frames */
 };
 
 struct ev_lost {

@@ -34,7 +34,7 @@ struct pypend *pypend_new(void)
 int pypend_put(struct pypend *pend, const struct event *ev)
 {
 	struct pend_entry *set = &pend->e[(ev->tid % PEND_SLOTS) * PEND_WAYS], *e = set;
-	size_t len = (size_t)ev->u.py.n * sizeof(struct pybpf_frame);
+	size_t len = ev->u.py.len;
 
 	/* an empty way, else the oldest (its sample is long gone) */
 	for (size_t i = 0; i < PEND_WAYS && e->tid; i++)

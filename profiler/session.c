@@ -21,6 +21,7 @@
 #include "../common/log.h"
 #include "../common/outfile.h"
 #include "../recording/recwriter.h"
+#include "../unwind/addrspace.h"
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
 #include "../bpf/pybpf.h"
@@ -105,14 +106,14 @@ static void bpf_off_note(int err)
 		  "restricts BPF; FLAMER_BPF_DEBUG=1 shows why)");
 }
 
-/* Loads the BPF program for CPython targets; any failure leaves the
+/* Loads the BPF program for CPython and BEAM targets; any failure leaves the
  * recorder as it was without it.  FLAMER_NO_BPF=1 turns it off. */
 static void bpf_start(struct session *s)
 {
 	const char *off = getenv("FLAMER_NO_BPF");
 	int err;
 
-	if (!s->opt.python || s->opt.no_bpf ||
+	if ((!s->opt.python && !s->opt.beam) || s->opt.no_bpf ||
 	    (off && *off && strcmp(off, "0") != 0))
 		return;
 	err = pybpf_new(&s->bpf);
@@ -1051,6 +1052,11 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "python-bpf", st->py_bpf);
 		recwriter_count(s->w, "python-unread", st->py_unread);
 		recwriter_count(s->w, "python-unnamed", st->py_unnamed);
+		recwriter_count(s->w, "erlang-bpf", st->beam_bpf);
+		recwriter_count(s->w, "erlang-unread", st->beam_unread);
+		recwriter_count(s->w, "erlang-processes", st->beam_procs);
+		recwriter_count(s->w, "erlang-chain-mismatch",
+				addrspace_erl_mismatch());
 		recwriter_count(s->w, "duration-ns", s->end_ns - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
@@ -1121,6 +1127,17 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)(s->bpf ? pybpf_dropped(s->bpf) : 0),
 			(unsigned long long)st->py_cut, PYBPF_MAX_FRAMES,
 			(unsigned long long)st->py_unnamed);
+	if (st->beam_bpf && !fl_quiet)
+		fprintf(stderr, "flamer: Erlang frames read at the sample "
+				"(BPF) in %llu samples (%llu with their Erlang "
+				"process); %llu samples without them (taken "
+				"before the VM was known, or the BPF ring was "
+				"full), %llu chains not starting at the frame "
+				"the unwinder reached (left out, [truncated])\n",
+			(unsigned long long)st->beam_bpf,
+			(unsigned long long)st->beam_procs,
+			(unsigned long long)st->beam_unread,
+			(unsigned long long)addrspace_erl_mismatch());
 	if (s->bpf_err && world_python_count(s->world))
 		bpf_off_note(s->bpf_err);
 	if (s->off && !fl_quiet) {

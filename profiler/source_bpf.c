@@ -1,9 +1,11 @@
 /* The BPF program's ring buffer as a source: pybpf.h's ring protocol, its
- * records (bpf/pystack.h) decoded into EV_PYSTACK events. */
+ * records (bpf/pystack.h, bpf/beamstack.h) decoded into EV_PYSTACK
+ * events. */
 #include "source.h"
 #include "../bpf/pybpf.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,9 +41,20 @@ static int decode(const unsigned char *p, size_t len, struct event *ev)
 	if (len < PYBPF_REC_HDR)
 		return -1;
 	memcpy(&h, p, PYBPF_REC_HDR);
-	if (h.n > PYBPF_MAX_FRAMES || len < PYBPF_REC_SIZE(h.n) ||
-	    h.status > PYBPF_FAULT)
+	if (h.status >= BEAMBPF_OK) {
+		/* a BEAM record (bpf/beamstack.h): same first 40 bytes */
+		if (h.status > BEAMBPF_FAULT || h.n > BEAMBPF_MAX_FRAMES ||
+		    len < BEAMBPF_REC_SIZE(h.n))
+			return -1;
+		ev->u.py.len = BEAMBPF_REC_SIZE(h.n) - PYBPF_REC_HDR;
+	} else if (h.n > PYBPF_MAX_FRAMES || len < PYBPF_REC_SIZE(h.n) ||
+		   h.status > PYBPF_FAULT) {
 		return -1;
+	} else {
+		ev->u.py.len = h.n * (uint32_t)sizeof(struct pybpf_frame);
+	}
+	_Static_assert(PYBPF_REC_HDR == offsetof(struct beambpf_rec, erl_pid),
+		       "BEAM and CPython records share their first 40 bytes");
 	ev->kind = EV_PYSTACK;
 	ev->pid = h.pid;
 	ev->tid = h.tid;

@@ -8,6 +8,8 @@
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
 #include "../bpf/pystack.h"
+#include "../bpf/beamstack.h"
+#include "../unwind/beamproc.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -33,6 +35,9 @@ struct stacks {
 	struct pyframe *py;
 	struct intern *nodebug; /* modules said to have no symbols */
 	struct pyrawframe *raw; /* frames of a BPF record, aligned */
+	struct beambpf_rec *beam; /* the sample's BEAM record, aligned */
+	int beam_given;           /* beam holds the sample's record */
+	char erlproc[320];        /* the sample's Erlang process, or "" */
 };
 
 struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
@@ -53,7 +58,9 @@ struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 	b->py = malloc((MAX_PY_FRAMES + 2) * sizeof *b->py);
 	b->nodebug = intern_new();
 	b->raw = malloc(PYBPF_MAX_FRAMES * sizeof *b->raw);
-	if (!b->ids || !b->locs || !b->pcs || !b->py || !b->nodebug || !b->raw) {
+	b->beam = malloc(sizeof *b->beam);
+	if (!b->ids || !b->locs || !b->pcs || !b->py || !b->nodebug || !b->raw ||
+	    !b->beam) {
 		stacks_free(b);
 		return NULL;
 	}
@@ -71,6 +78,7 @@ void stacks_free(struct stacks *b)
 	free(b->py);
 	intern_free(b->nodebug);
 	free(b->raw);
+	free(b->beam);
 	free(b);
 }
 
@@ -240,6 +248,60 @@ static int chain_frames(struct stacks *b, struct wproc *p,
 	return err;
 }
 
+/* For an Erlang VM the BPF program reads: the Erlang chain of the
+ * sample's record (none without one: a late read could name the wrong
+ * callers, so the stack then stops at its first JIT frame, truncated). */
+static void beam_snapshot(struct stacks *b, struct wproc *p,
+			  struct stack_snapshot *snap)
+{
+	const struct beambpf_rec *r = b->beam;
+
+	if (!wproc_beam_bpf_since(p))
+		return;
+	snap->erl_given = 1;
+	if (!b->beam_given)
+		return;
+	switch (r->status) {
+	case BEAMBPF_NO_PROC:
+		snap->erl_complete = 1; /* fp0 0: the scheduler's own code */
+		return;
+	case BEAMBPF_OK:
+	case BEAMBPF_CUT:
+	case BEAMBPF_FAULT:
+		snap->erl_complete = r->status == BEAMBPF_OK;
+		snap->erl_ra = (const uint64_t *)r->ra;
+		snap->erl_n = r->n;
+		snap->erl_fp0 = r->fp0;
+		snap->erl_e = r->e;
+		snap->erl_w0 = r->w0;
+		return;
+	default:
+		return;
+	}
+}
+
+/* The sample's Erlang process from its BEAM record into b->erlproc:
+ * "name <0.N.S>" or "<0.N.S>"; "" when none. */
+static void beam_process(struct stacks *b, struct wproc *p)
+{
+	const struct beambpf_rec *r = b->beam;
+	struct beamproc *bp = wproc_beam(p);
+	const char *name = NULL;
+	char pid[48];
+
+	b->erlproc[0] = '\0';
+	if (!b->beam_given || !bp || r->status == BEAMBPF_STALE ||
+	    beam_pid_text(r->erl_pid, pid, sizeof pid) != 0)
+		return;
+	if (r->reg_atom)
+		name = beamproc_atom(bp, r->reg_atom);
+	if (name)
+		snprintf(b->erlproc, sizeof b->erlproc, "%s %s", name, pid);
+	else
+		snprintf(b->erlproc, sizeof b->erlproc, "%s", pid);
+	b->st.beam_procs++;
+}
+
 static int dwarf_frames(struct stacks *b, struct wproc *p,
 			const struct event *ev, size_t *n, uint32_t *flags)
 {
@@ -255,6 +317,8 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	snap.stack = s->stack;
 	snap.stack_len = s->stack ? s->stack_len : 0;
 	snap.live_reads = wproc_has_jit(p);
+	if (ev->kind == EV_SAMPLE)
+		beam_snapshot(b, p, &snap);
 	rc = addrspace_unwind(wproc_addrspace(p), &snap, b->pcs,
 			      MAX_USER_FRAMES, &npcs);
 	if (rc < 0)
@@ -386,6 +450,27 @@ int stacks_build_py(struct stacks *b, struct wproc *p, const struct event *ev,
 
 	memset(out, 0, sizeof *out);
 	b->nlocs = b->covered = 0;
+	b->beam_given = 0;
+	if (py && py->status >= BEAMBPF_OK) {
+		/* an Erlang VM's record: its frames go in through the unwinder */
+		size_t len = py->len;
+
+		if (len > sizeof *b->beam - PYBPF_REC_HDR)
+			len = sizeof *b->beam - PYBPF_REC_HDR;
+		memset(b->beam, 0, BEAMBPF_REC_HDR);
+		b->beam->n = py->n;
+		b->beam->status = py->status;
+		memcpy((unsigned char *)b->beam + PYBPF_REC_HDR, py->frames, len);
+		b->beam_given = 1;
+		py = NULL;
+	}
+	if (ev->kind == EV_SAMPLE && wproc_beam_bpf_since(p)) {
+		if (b->beam_given)
+			b->st.beam_bpf++;
+		else
+			b->st.beam_unread++;
+	}
+	beam_process(b, p);
 	err = chain_frames(b, p, &ev->u.sample, &n, &nkernel);
 	if (!err && b->opt.unwind != UNWIND_FP)
 		err = dwarf_frames(b, p, ev, &n, &out->flags);
@@ -402,6 +487,7 @@ int stacks_build_py(struct stacks *b, struct wproc *p, const struct event *ev,
 	out->weight = 1;
 	out->n = (uint32_t)n;
 	out->frames = b->ids;
+	out->erlproc = b->erlproc[0] ? b->erlproc : NULL;
 	if (b->covered == n) {
 		out->nlocs = (uint32_t)b->nlocs;
 		out->locs = b->locs;

@@ -42,6 +42,9 @@ struct stack_stats {
 	uint64_t py_unread;   /* samples of such processes without a record */
 	uint64_t py_unnamed;  /* BPF chains with a code object gone since */
 	uint64_t module_hits; /* addresses named from another process's */
+	uint64_t beam_bpf;    /* samples of Erlang VMs read by BPF */
+	uint64_t beam_unread; /* samples of such VMs without a record */
+	uint64_t beam_procs;  /* samples given an Erlang process */
 };
 
 struct stacks;

@@ -8,6 +8,7 @@
 #include "../common/vec.h"
 #include "../unwind/addrspace.h"
 #include "../unwind/beam.h"
+#include "../unwind/beamproc.h"
 #include "../unwind/buildid.h"
 #include "../unwind/perfmap.h"
 #include "../unwind/python/python.h"
@@ -48,6 +49,11 @@ struct wproc {
 	uint64_t jit_checked;   /* ns of the last look for a perf map */
 	uint64_t jit_refreshed; /* ns of the last re-read of it */
 	uint64_t jit_missing;   /* ns of the first look that found none */
+	struct beamproc *beam;  /* an Erlang VM read by BPF, or NULL */
+	uint64_t beam_checked;  /* ns of the last look at its layout */
+	int beam_failed;        /* its layout will not do: never again */
+	uint64_t beam_bpf_since; /* CLOCK_MONOTONIC ns when registered with
+				  * the BPF program, 0: not registered */
 	int beam_pending;       /* a BEAM without a map, not told yet */
 	int beam_warned;
 	int exited;
@@ -119,9 +125,14 @@ struct world *world_new(const struct world_options *o, struct sink sink)
 /* Releases the interpreter walkers (on exec and when freeing). */
 static void release_interp(struct wproc *p)
 {
-	if (p->py_bpf_since && p->w->opt.bpf)
+	if ((p->py_bpf_since || p->beam_bpf_since) && p->w->opt.bpf)
 		pybpf_remove(p->w->opt.bpf, (uint32_t)p->pid);
 	p->py_bpf_since = 0;
+	p->beam_bpf_since = 0;
+	beamproc_free(p->beam);
+	p->beam = NULL;
+	p->beam_checked = 0;
+	p->beam_failed = 0;
 	pywalker_free(p->py);
 	p->py = NULL;
 	p->py_checked = 0;
@@ -581,9 +592,10 @@ int world_apply(struct world *w, const struct event *ev)
 			 * can go, so many short-lived processes do not add
 			 * up (rebuilt on demand should a sample still come) */
 			p->exited = 1;
-			if (p->py_bpf_since && w->opt.bpf)
+			if ((p->py_bpf_since || p->beam_bpf_since) && w->opt.bpf)
 				pybpf_remove(w->opt.bpf, (uint32_t)p->pid);
 			p->py_bpf_since = 0;
+			p->beam_bpf_since = 0;
 			addrspace_release_modules(p->as);
 		}
 		return 0;
@@ -678,6 +690,50 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 		fl_warn("record", "pid %d looks like CPython but its frames "
 			"cannot be read: %s", (int)p->pid, flamer_strerror(err));
 	}
+}
+
+/* An Erlang VM: its layout checked, it is handed to the BPF program, which
+ * from then on reads its Erlang process and frames at each sample.  A VM
+ * still booting (no schedulers yet) is looked at again every
+ * BEAM_RECHECK_NS; a build or layout that will not do is said once and
+ * left to the late live reads. */
+#define BEAM_RECHECK_NS 50000000ull
+
+static void detect_beam(struct world *w, struct wproc *p, unsigned kind,
+			uint64_t now)
+{
+	struct beambpf_proc c;
+	const char *why = "";
+	int err;
+
+	if (p->beam || p->beam_failed || !w->opt.bpf || !(kind & INTERP_BEAM) ||
+	    (p->beam_checked && now - p->beam_checked < BEAM_RECHECK_NS))
+		return;
+	p->beam_checked = now;
+	err = beamproc_new(p->pid, &p->beam, &why);
+	if (err == -EAGAIN)
+		return;
+	if (err == -ENOENT || err == -ESRCH)
+		return; /* beam.smp not mapped (yet), or gone */
+	if (err) {
+		p->beam_failed = 1;
+		fl_note("record", "pid %d: Erlang frames are read late, from "
+			"the live process (callers may be wrong): %s%s%s",
+			(int)p->pid, flamer_strerror(err), *why ? ": " : "", why);
+		return;
+	}
+	beamproc_bpf(p->beam, &c);
+	err = pybpf_add_beam(w->opt.bpf, (uint32_t)p->pid, &c);
+	if (err) {
+		p->beam_failed = 1;
+		beamproc_free(p->beam);
+		p->beam = NULL;
+		return;
+	}
+	p->beam_bpf_since = now_ns();
+	fl_note("record", "pid %d: Erlang VM (OTP %s): Erlang frames and "
+		"processes read at the sample (BPF)", (int)p->pid,
+		beamproc_release(p->beam));
 }
 
 /* A process forked by an Erlang VM (erl_child_setup before its exec, a
@@ -848,6 +904,7 @@ int world_prepare_sample(struct world *w, const struct event *ev,
 
 		detect_python(w, p, kind);
 		detect_jit(p, kind, outside, now);
+		detect_beam(w, p, kind, now);
 		heal_maps(p, pc, outside, now);
 	}
 	*out = p;
@@ -879,6 +936,16 @@ void world_drop_bpf(struct world *w)
 uint64_t wproc_python_bpf_since(const struct wproc *p)
 {
 	return p->py_bpf_since;
+}
+
+uint64_t wproc_beam_bpf_since(const struct wproc *p)
+{
+	return p->beam_bpf_since;
+}
+
+struct beamproc *wproc_beam(const struct wproc *p)
+{
+	return p->beam;
 }
 
 bool wproc_has_jit(const struct wproc *p)

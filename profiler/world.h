@@ -77,6 +77,12 @@ bool wproc_has_jit(const struct wproc *p);
 /* CLOCK_MONOTONIC ns since when the BPF program reads the process's
  * Python frames at each sample, or 0 when it does not. */
 uint64_t wproc_python_bpf_since(const struct wproc *p);
+/* The same for an Erlang VM's Erlang frames and processes
+ * (bpf/beamstack.h), 0 when the program does not read them. */
+uint64_t wproc_beam_bpf_since(const struct wproc *p);
+/* The Erlang VM's layout and atoms (unwind/beamproc.h), or NULL when the
+ * BPF program does not read the process. */
+struct beamproc *wproc_beam(const struct wproc *p);
 /* The symbol cache key of the process's current address-space version:
  * changes on exec, on a new or replaced executable mapping and when its
  * perf map gained lines (frames.h). */

@@ -62,6 +62,12 @@
  *             sampling stopped (looking lines up costs nothing while
  *             sampling), before END: a recording cut before its end has
  *             locations without lines.
+ *   SAMPLE_ERLANG 13: string process
+ *             The Erlang process the next SAMPLE record was taken in, as
+ *             the BEAM names it: "name <0.N.S>" for a registered process,
+ *             else "<0.N.S>" (read at the sample by the BPF program,
+ *             docs/beam.md).  Written right before that SAMPLE; old
+ *             readers skip it.  At most REC_MAX_ERLPROC bytes.
  */
 #ifndef FLAMER_COMMON_RECFILE_H
 #define FLAMER_COMMON_RECFILE_H
@@ -90,7 +96,10 @@ enum rec_type {
 	REC_LOC = 10,
 	REC_SAMPLE_LOCS = 11,
 	REC_LINES = 12,
+	REC_SAMPLE_ERLANG = 13,
 };
+
+#define REC_MAX_ERLPROC 512u
 
 #define REC_MAX_LOC_LINES 64u     /* frames per LOC */
 #define REC_LOC_FRAME 0x80000000u /* SAMPLE_LOCS: a frame, no location */
@@ -132,6 +141,7 @@ struct rec_sample {
 	const uint32_t *frames; /* n ids, leaf first */
 	uint32_t nlocs;         /* SAMPLE_LOCS (written after the SAMPLE when */
 	const uint32_t *locs;   /* nlocs > 0; a reader's SAMPLE has none) */
+	const char *erlproc;    /* SAMPLE_ERLANG: the Erlang process, or NULL */
 };
 
 struct rec_end {

@@ -26,6 +26,8 @@ struct recreader {
 	uint32_t *locs;      /* aligned copy of a SAMPLE_LOCS */
 	size_t lcap;
 	uint64_t frame_text; /* bytes of frame names and modules so far */
+	char erlproc[REC_MAX_ERLPROC + 1]; /* SAMPLE_ERLANG for the next SAMPLE */
+	int has_erlproc;
 	int ended;
 	ZSTD_DCtx *dctx;
 };
@@ -274,7 +276,22 @@ static int decode_sample(struct recreader *r, struct cur *c,
 	s->frames = r->frames;
 	s->nlocs = 0;
 	s->locs = NULL;
+	s->erlproc = r->has_erlproc ? r->erlproc : NULL;
+	r->has_erlproc = 0;
 	return 0;
+}
+
+/* SAMPLE_ERLANG: kept for the SAMPLE that follows, not returned. */
+static int decode_erlproc(struct recreader *r, struct cur *c)
+{
+	struct rec_str s = cstr(c);
+
+	if (c->bad || s.len > REC_MAX_ERLPROC || memchr(s.s, 0, s.len))
+		return -FE_CORRUPT;
+	memcpy(r->erlproc, s.s, s.len);
+	r->erlproc[s.len] = '\0';
+	r->has_erlproc = 1;
+	return 1;
 }
 
 static int decode_loc(struct recreader *r, struct cur *c,
@@ -388,6 +405,8 @@ static int decode(struct recreader *r, uint16_t type, struct cur *c,
 		break;
 	case REC_SAMPLE:
 		return decode_sample(r, c, &rec->u.sample);
+	case REC_SAMPLE_ERLANG:
+		return decode_erlproc(r, c);
 	case REC_LOST:
 		rec->u.lost.time_ns = c64(c);
 		rec->u.lost.count = c64(c);

@@ -256,8 +256,15 @@ int recwriter_sample(struct recwriter *w, const struct rec_sample *s)
 {
 	int err;
 	uint32_t n = s->n > REC_MAX_FRAMES ? REC_MAX_FRAMES : s->n;
-	unsigned char *p = begin(w, REC_SAMPLE, 36 + 4 * (size_t)n, &err);
+	unsigned char *p;
 
+	if (s->erlproc && slen(s->erlproc) <= REC_MAX_ERLPROC) {
+		p = begin(w, REC_SAMPLE_ERLANG, 4 + slen(s->erlproc), &err);
+		if (!p)
+			return err;
+		putstr(p, s->erlproc);
+	}
+	p = begin(w, REC_SAMPLE, 36 + 4 * (size_t)n, &err);
 	if (!p)
 		return err;
 	put64(p, s->time_ns);

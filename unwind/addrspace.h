@@ -118,14 +118,33 @@ struct stack_snapshot {
 	const unsigned char *stack; /* borrowed for the call */
 	size_t stack_len;
 	int live_reads; /* read the live process for addresses beyond the copy */
+	/* Erlang frames read at the sample (the BPF program,
+	 * bpf/beamstack.h): with erl_given, the frame-pointer walk through
+	 * JIT code takes them instead of reading the chain from the live
+	 * process.  They are used only when erl_fp0, the frame pointer the
+	 * chain started at, is the rbp the unwinder recovered at the first
+	 * JIT frame; else the walk stops there, truncated.  erl_e is the
+	 * Erlang stack pointer, erl_w0 the word at it (the caller of a
+	 * frameless JIT helper); erl_complete: the chain ended at the
+	 * bottom of the Erlang stack.  erl_ra is borrowed for the call. */
+	int erl_given, erl_complete;
+	const uint64_t *erl_ra;
+	size_t erl_n;
+	uint64_t erl_fp0, erl_e, erl_w0;
 };
 
 /* Unwinds a snapshot: pcs[0] is the sampled pc, then return addresses.
+ * (A snapshot with erl_given whose chain cannot be used counts in
+ * addrspace_erl_mismatch.)
  * *n gets the number of pcs (<= max).  Returns 0 when the walk reached the
  * root of the stack, 1 when it stopped early (truncated: no CFI, stack copy
  * too small, max reached), or a negative errno. */
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n);
+
+/* Walks whose Erlang chain read at the sample did not start at the frame
+ * the unwinder reached (its frames were left out), since the start. */
+uint64_t addrspace_erl_mismatch(void);
 
 /* Calls fn for every file mapping, in address order; stops at the first
  * non-zero return and returns it. */

@@ -11,6 +11,7 @@
 
 struct walk {
 	struct addrspace *as;
+	const struct stack_snapshot *snap; /* the sample's */
 	uint64_t *pcs;
 	size_t max, n;
 	int full;     /* stopped because max was reached */
@@ -272,10 +273,46 @@ static int after_call(struct addrspace *as, uint64_t ra)
  * stack), 2 when it returns into native code of a file mapping (V8's
  * JSEntry into node's C++: w->rip, w->rsp, w->rbp are that frame's
  * registers, to resume with CFI), 1 when it stopped early. */
+static uint64_t erl_mismatch;
+
+uint64_t addrspace_erl_mismatch(void)
+{
+	return erl_mismatch;
+}
+
+/* jit_walk with the chain read at the sample (snapshot's erl_*): the same
+ * rules, no reads.  Returns 0 at the bottom of the Erlang stack, 1 when
+ * it stopped early. */
+static int jit_chain(struct addrspace *as, struct walk *w,
+		     const struct stack_snapshot *s)
+{
+	enum frame_kind kind;
+
+	if (w->rbp == 0 && s->erl_fp0 == 0 && s->erl_complete)
+		return 0; /* no process: the JIT zeroes rbp around erts_schedule */
+	if (w->rbp != s->erl_fp0) {
+		erl_mismatch++;
+		return 1;
+	}
+	if (w->n == 1 && w->rsp != w->rbp && s->erl_e == w->rsp &&
+	    in_jit(as, w->pcs[0], &kind) && kind == FK_JIT && s->erl_w0 &&
+	    in_jit(as, s->erl_w0 - 1, &kind) && kind == FK_ERLANG)
+		w->pcs[w->n++] = s->erl_w0;
+	for (size_t i = 0; i < s->erl_n; i++) {
+		if (w->n >= w->max || !in_jit(as, s->erl_ra[i] - 1, NULL))
+			return 1;
+		w->pcs[w->n++] = s->erl_ra[i];
+	}
+	return s->erl_complete ? 0 : 1;
+}
+
 static int jit_walk(struct addrspace *as, struct walk *w)
 {
 	uint64_t rbp = w->rbp, ra, next;
 	enum frame_kind kind;
+
+	if (w->snap && w->snap->erl_given)
+		return jit_chain(as, w, w->snap);
 
 	/* A leaf in a frameless JIT helper: its caller's return address is
 	 * at [rsp], and rbp still belongs to that caller's caller. */
@@ -400,7 +437,8 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n)
 {
-	struct walk w = { .as = as, .pcs = pcs, .max = max, .n_copy = SIZE_MAX };
+	struct walk w = { .as = as, .snap = snap, .pcs = pcs, .max = max,
+			  .n_copy = SIZE_MAX };
 	int rc;
 
 	*n = 0;
@@ -415,8 +453,9 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 	}
 	rc = cfi_walk(as, snap, snap->regs[7], &w);
 	if (w.stale) {
-		w = (struct walk){ .as = as, .pcs = pcs, .max = max,
-				   .retried = 1, .n_copy = SIZE_MAX };
+		w = (struct walk){ .as = as, .snap = snap, .pcs = pcs,
+				   .max = max, .retried = 1,
+				   .n_copy = SIZE_MAX };
 		as->live_state = 0;
 		as->live_used = 0;
 		rc = addrspace_build_dwfl(as);

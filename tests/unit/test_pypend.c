@@ -25,6 +25,7 @@ static struct event rec(uint32_t tid, uint64_t t, uint64_t ip,
 	ev.u.py.period = period;
 	ev.u.py.n = n;
 	ev.u.py.frames = (const unsigned char *)frames;
+	ev.u.py.len = n * (uint32_t)sizeof(struct pybpf_frame);
 	return ev;
 }
 
