@@ -44,6 +44,9 @@ enum beambpf_status {
 
 /* flags */
 #define BEAMBPF_F_ESTACK 1u /* the sample's rsp was on the Erlang stack */
+#define BEAMBPF_F_SCANNED 2u /* C code: the chain starts at the first frame
+			      * found above E, not at the process's stale
+			      * frame_pointer */
 
 /* The record written to the ring buffer at each sample of a thread of a
  * registered BEAM process.  The first 40 bytes are laid out as

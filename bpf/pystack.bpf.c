@@ -339,6 +339,34 @@ fault:
 	return 1;
 }
 
+#define BEAM_SCAN_SLOTS 256
+
+/* The first frame at or above E: a saved frame pointer (above its slot,
+ * below hend, or 0 at the bottom) followed by a return address.  On the
+ * Erlang stack every word with primary tag 00 is a continuation pointer or
+ * a saved frame pointer (Y registers hold tagged terms), and the return
+ * address a frameless JIT helper pushed at E is code, not stack. */
+struct fscan {
+	__u64 slot, hend, found;
+};
+
+static long fscan_step(__u64 i, void *arg)
+{
+	struct fscan *s = arg;
+	__u64 v[2];
+
+	if (s->slot + 16 > s->hend ||
+	    bpf_probe_read_user(v, sizeof v, (const void *)s->slot))
+		return 1;
+	if (!(v[0] & 7) && (v[0] == 0 || (v[0] > s->slot && v[0] < s->hend)) &&
+	    v[1] && !(v[1] & 3)) {
+		s->found = s->slot;
+		return 1;
+	}
+	s->slot += 8;
+	return 0;
+}
+
 static __always_inline int rd32(__u64 addr, __u32 *v)
 {
 	return bpf_probe_read_user(v, sizeof *v, (const void *)addr);
@@ -390,9 +418,19 @@ static __always_inline void beam_walk(struct bpf_perf_event_data *ctx,
 	} else {
 		/* C code (under a JIT helper, or a dirty scheduler): the
 		 * process's saved stop and frame pointer */
+		struct fscan fs = { .slot = stop, .hend = r->hend };
+
 		r->e = stop;
 		if (rd64(cp + c->p_fp, &r->fp0) || rd64(cp + c->p_i, &r->i))
 			goto fault;
+		/* frame_pointer is saved only around BIF/NIF calls and GC
+		 * (eStack): stale after other runtime calls, where stop is
+		 * still exact; the frame found from stop is the one */
+		bpf_loop(BEAM_SCAN_SLOTS, fscan_step, &fs, 0);
+		if (fs.found && fs.found != r->fp0) {
+			r->fp0 = fs.found;
+			r->flags |= BEAMBPF_F_SCANNED;
+		}
 		if (!rd64(cp + c->p_current, &name) && name)
 			bpf_probe_read_user(r->mfa, sizeof r->mfa,
 					    (const void *)name);

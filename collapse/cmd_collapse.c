@@ -59,6 +59,11 @@ static const char usage[] =
 	"                  out, so stacks read the same on every version\n"
 	"  --python-only   recordings: Python stacks keep only Python, kernel\n"
 	"                  and [truncated]/[invalid] frames\n"
+	"  --erlang-processes  recordings of Erlang VMs: a frame for the\n"
+	"                  Erlang process of each sample right under the\n"
+	"                  thread (or process) frame: \"name <0.N.S>\" for a\n"
+	"                  registered process, else \"<0.N.S>\" (read at the\n"
+	"                  sample by BPF, as root; other samples get none)\n"
 	"  --off-cpu       recordings made with --off-cpu: only the off-CPU\n"
 	"                  intervals, weighted in microseconds, each stack\n"
 	"                  ending in an [off-cpu] frame\n"
@@ -92,6 +97,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "native-all", no_argument, NULL, 'N' },
 		{ "python-only", no_argument, NULL, 'Y' },
+		{ "erlang-processes", no_argument, NULL, 'E' },
 		{ "off-cpu", no_argument, NULL, 'O' },
 		{ "wall", no_argument, NULL, 'W' },
 		{ "from", required_argument, NULL, 'f' },
@@ -129,6 +135,7 @@ static int parse_args(int argc, char **argv, struct env *env)
 		case 'P': env->ro.pid = 1; break;
 		case 'T': env->ro.tid = 1; break;
 		case 'K': env->ro.no_kernel = 1; break;
+		case 'E': env->ro.erlang_processes = 1; break;
 		case 'N':
 		case 'Y': {
 			enum recfold_frames fr = c == 'N' ? RECFOLD_NATIVE_ALL
@@ -550,6 +557,12 @@ static int collapse(struct env *env, struct fold *f)
 	}
 	if (env->ro.has_from || env->ro.has_to) {
 		fl_error("--from/--to", "only apply to flamer recordings");
+		err = 1;
+		goto out;
+	}
+	if (env->ro.erlang_processes) {
+		fl_error("--erlang-processes", "only applies to flamer "
+			 "recordings");
 		err = 1;
 		goto out;
 	}

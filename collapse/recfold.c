@@ -231,6 +231,9 @@ static int on_frame(struct rf *rf, const struct rec_record *rec)
 /* The leaf-most frame id of an off-CPU stack (no recording has 2^32-1
  * frames: REC_MAX_FRAMES bounds a sample, the reader bounds frame ids). */
 #define OFFCPU_MARK UINT32_MAX
+/* in a key right after pid, tid: the next value is the Erlang process's
+ * name id (rf->names) */
+#define ERLPROC_MARK (UINT32_MAX - 1)
 
 /* Marks in rf->drop[0..s->n) the frames --native-all would keep and the
  * default (or --python-only) leaves out.  Leaf first: a bridge frame is
@@ -313,6 +316,15 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	}
 	rf->kbuf[0] = s->pid;
 	rf->kbuf[1] = s->tid;
+	if (rf->o->erlang_processes && !rf->o->locations && s->erlproc) {
+		int64_t e = intern_add(rf->names, s->erlproc,
+				       strlen(s->erlproc), NULL);
+
+		if (e < 0)
+			return (int)e;
+		rf->kbuf[n++] = ERLPROC_MARK;
+		rf->kbuf[n++] = (uint32_t)e;
+	}
 	mark_dropped(rf, s);
 	if (rf->o->locations) {
 		/* key: pid, tid, locations root first (a location, or
@@ -762,6 +774,18 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 			uint32_t fid;
 
 			memcpy(&fid, k + j, 4);
+			if (fid == ERLPROC_MARK && j + 4 < klen &&
+			    !rf->o->locations) {
+				size_t at = len + 1;
+
+				memcpy(&fid, k + j + 4, 4);
+				j += 4;
+				err = append(rf, &len, ";%s", name_of(rf, fid));
+				for (size_t x = at; !err && x < len; x++)
+					if (rf->text[x] == ';')
+						rf->text[x] = ':';
+				continue;
+			}
 			off = fid == OFFCPU_MARK;
 			if (off) {
 				err = append(rf, &len, ";[off-cpu]");
@@ -835,7 +859,7 @@ int recfold_run(struct recreader *r, struct fold *f,
 
 	rf.names = intern_new();
 	rf.keys = intern_new();
-	rf.kbuf = malloc((REC_MAX_FRAMES + 3) * sizeof *rf.kbuf);
+	rf.kbuf = malloc((REC_MAX_FRAMES + 5) * sizeof *rf.kbuf);
 	rf.drop = malloc(REC_MAX_FRAMES);
 	rf.pframes = malloc(REC_MAX_FRAMES * sizeof *rf.pframes);
 	rf.lbuf = malloc((REC_MAX_FRAMES + 3) * sizeof *rf.lbuf);

@@ -39,6 +39,9 @@ enum recfold_frames { RECFOLD_FOLD, RECFOLD_NATIVE_ALL, RECFOLD_PYTHON_ONLY };
 
 struct recfold_opts {
 	int pid, tid, no_kernel;
+	/* A frame for the sample's Erlang process (SAMPLE_ERLANG) right
+	 * under the root frame(s); not with locations. */
+	int erlang_processes;
 	enum recfold_mode mode;
 	enum recfold_frames frames;
 	int has_from, has_to;

@@ -294,8 +294,11 @@ static int jit_chain(struct addrspace *as, struct walk *w,
 		erl_mismatch++;
 		return 1;
 	}
-	if (w->n == 1 && w->rsp != w->rbp && s->erl_e == w->rsp &&
-	    in_jit(as, w->pcs[0], &kind) && kind == FK_JIT && s->erl_w0 &&
+	/* a frameless JIT helper (the sample's leaf, or the helper C code
+	 * returns to): the return address into its Erlang caller is at E */
+	if (s->erl_e != s->erl_fp0 && w->n > 0 && w->n < w->max &&
+	    in_jit(as, w->n == 1 ? w->pcs[0] : w->pcs[w->n - 1] - 1, &kind) &&
+	    kind == FK_JIT && s->erl_w0 &&
 	    in_jit(as, s->erl_w0 - 1, &kind) && kind == FK_ERLANG)
 		w->pcs[w->n++] = s->erl_w0;
 	for (size_t i = 0; i < s->erl_n; i++) {
