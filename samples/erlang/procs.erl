@@ -9,7 +9,8 @@
 %% three units for every one of warm's, so of the two hot gets 3/4 of the
 %% CPU.  The workload writes every process of the node, as
 %% "name <0.N.S>" (registered) or "<0.N.S>" (pid_to_list), one a line,
-%% to PIDFILE.procs, at the start and again at the end.
+%% to PIDFILE.procs, at the start and again at the end; the unregistered
+%% busy process's pid_to_list to PIDFILE.busy.
 %%
 %%   erl -noshell +JPperf map -pa DIR -run procs main SECONDS PIDFILE
 -module(procs).
@@ -20,7 +21,8 @@ main([Secs, PidFile]) ->
     register(warm, Warm),
     register(hot, spawn(?MODULE, hot, [Warm])),
     register(cold, spawn(?MODULE, cold, [])),
-    spawn(?MODULE, busy, []),
+    Busy = spawn(?MODULE, busy, []),
+    ok = file:write_file(PidFile ++ ".busy", pid_to_list(Busy)),
     write_procs(PidFile ++ ".procs"),
     ok = file:write_file(PidFile, os:getpid()),
     timer:sleep(list_to_integer(Secs) * 1000),

@@ -1,0 +1,56 @@
+# t_bpf_erlang_processes.sh - `flamer collapse --erlang-processes` puts the
+# Erlang process of each sample right under the thread frame, read at the
+# sample by BPF (issue 13; docs/beam-bpf.md section 5, test 2).  The
+# workload (samples/erlang/procs.erl) has registered processes hot (three
+# work units for each of warm's: 3/4 of their CPU by construction), warm
+# and cold (asleep), and an unregistered busy one; it writes the text of
+# every process of the node ("name <0.N.S>" or pid_to_list) to a file.
+# Checked: hot's share of hot + warm within 0.75 +- 10%; the texts are
+# exactly the workload's; no sample names a process the node did not
+# have; most samples of the scheduler have a process; without the option
+# no process frame appears.
+. tests/lib.sh
+. tests/beam/beamlib.sh
+beam_require_erl
+is_root || skip "the BPF program needs root"
+[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF: flamer's BPF program needs it"
+export ERL_FLAGS="+S 1:1"
+beam_record procs 3
+grep -q 'Erlang frames and processes read at the sample (BPF)' "$T/rec.err" ||
+	fail "the VM was not read by BPF: $(head -c 800 "$T/rec.err")"
+"$FLAMER" collapse --tid --erlang-processes -q "$T/rec" >"$T/p.folded" ||
+	fail "collapse --erlang-processes failed"
+PROC='^([A-Za-z_][A-Za-z_0-9@.]* )?<0\.[0-9]+\.[0-9]+>$'
+# the frame right under the thread's name, per sample
+awk -v re="$PROC" '{ n = $NF; sub(/ [0-9]+$/, ""); split($0, f, ";")
+	if (f[3] ~ re) s[f[3]] += n; else none += n }
+	END { for (k in s) print s[k] "\t" k; print none + 0 "\t(none)" }' \
+	"$T/p.folded" | sort -rn >"$T/shares"
+cat "$T/shares"
+sort -u "$T/pid.procs" >"$T/known"
+hot_text=$(grep '^hot <' "$T/known") || fail "the workload wrote no hot process"
+warm_text=$(grep '^warm <' "$T/known") || fail "the workload wrote no warm process"
+busy_text=$(cat "$T/pid.busy")
+share() { awk -F'\t' -v k="$1" '$2 == k { print $1; f = 1 } END { if (!f) print 0 }' "$T/shares"; }
+hot=$(share "$hot_text")
+warm=$(share "$warm_text")
+busy=$(share "$busy_text")
+none=$(share "(none)")
+all=$(total_samples "$T/p.folded")
+echo "hot '$hot_text' $hot, warm '$warm_text' $warm, busy '$busy_text' $busy, no process $none, all $all"
+[ $((hot + warm)) -ge 200 ] || fail "only $((hot + warm)) samples of hot and warm"
+ratio_between "$hot" $((hot + warm)) 0.675 0.825
+ratio_between "$busy" "$all" 0.15 1
+ratio_between "$none" "$all" 0 0.10
+# every process named is one the node had, spelled as the node spells it
+cut -f2 "$T/shares" | grep -v '^(none)$' | while IFS= read -r p; do
+	grep -qxF -- "$p" "$T/known" || fail "a sample names '$p', a process the workload did not list"
+done || exit 1
+# the same recording without the option: no process frames
+"$FLAMER" collapse --tid -q "$T/rec" >"$T/n.folded" || fail "collapse"
+awk -v re="$PROC" '{ sub(/ [0-9]+$/, ""); split($0, f, ";"); if (f[3] ~ re) bad++ }
+	END { exit bad > 0 }' "$T/n.folded" || fail "process frames without --erlang-processes"
+# text input has no processes
+"$FLAMER" collapse --erlang-processes "$T/n.folded" >/dev/null 2>"$T/err"
+expect_grep 'only applies to flamer recordings' "$T/err"
+exit 0
