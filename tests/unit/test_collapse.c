@@ -24,7 +24,7 @@ static void sample(struct recwriter *w, double t, uint32_t pid, uint32_t tid,
 		   uint64_t weight, uint32_t n, const uint32_t *frames)
 {
 	struct rec_sample s = { (uint64_t)(t * 1e9), pid, tid, 0, 0, weight,
-				n, frames, 0, NULL };
+				n, frames, 0, NULL, NULL };
 
 	CHECK(recwriter_sample(w, &s) == 0);
 }
@@ -116,6 +116,52 @@ static void check_fold(const char *path, const struct recfold_opts *o,
 	CHECK(rc == want_rc);
 	CHECK_STR(got, want);
 	free(got);
+}
+
+/* SAMPLE_ERLANG: the Erlang process of the next SAMPLE only; with
+ * erlang_processes a frame right under the root (";" in its text made
+ * ":"), without it nothing; the SAMPLE_LOCS between keeps its meaning. */
+static void test_erlang_processes(void)
+{
+	static const uint32_t fr[] = { 1, 0 };
+	static const uint32_t locs[] = { REC_LOC_FRAME | 1, REC_LOC_FRAME | 0 };
+	struct rec_sample s = { .pid = 7, .tid = 8, .weight = 1, .n = 2,
+				.frames = fr };
+	struct recfold_opts o = { .tid = 1 }, e = { .tid = 1,
+						    .erlang_processes = 1 };
+	char path[256];
+	int fd, err;
+	struct recwriter *w;
+
+	snprintf(path, sizeof path, "%s/erl.data", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	w = recwriter_new(fd, &err);
+	CHECK(w != NULL);
+	CHECK(recwriter_proc(w, 7, 1, "beam.smp", "/bin/beam.smp") == 0);
+	CHECK(recwriter_thread(w, 7, 8, "1_scheduler") == 0);
+	CHECK(recwriter_frame(w, 0, FK_NATIVE, "process_main", "beam.smp") == 0);
+	CHECK(recwriter_frame(w, 1, FK_ERLANG, "m:f/1", "") == 0);
+	s.erlproc = "hot <0.80.0>";
+	s.locs = locs;
+	s.nlocs = 2;
+	CHECK(recwriter_sample(w, &s) == 0);
+	s.erlproc = NULL;
+	s.nlocs = 0;
+	CHECK(recwriter_sample(w, &s) == 0);
+	s.erlproc = "a;b <0.9.0>";
+	CHECK(recwriter_sample(w, &s) == 0);
+	CHECK(recwriter_flush(w) == 0);
+	recwriter_free(w);
+	close(fd);
+	check_fold(path, &o, -FE_TRUNCATED,
+		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 3\n");
+	check_fold(path, &e, -FE_TRUNCATED,
+		   "beam.smp-7/8;1_scheduler;a:b <0.9.0>;process_main;m:f/1 1\n"
+		   "beam.smp-7/8;1_scheduler;hot <0.80.0>;process_main;m:f/1 1\n"
+		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 1\n");
+	e.locations = 1; /* pprof's path: no process frames (not kept) */
+	check_fold(path, &e, -FE_TRUNCATED,
+		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 3\n");
 }
 
 /* Locations: a LOC for (inl, work) at one offset with its LINES, another
@@ -300,7 +346,8 @@ static void test_plumbing(void)
 		CHECK(recwriter_frame(w, i, kinds[i], names[i], "") == 0);
 	for (size_t i = 0; i < sizeof ss / sizeof *ss; i++) {
 		struct rec_sample s = { i * 1000, ss[i].pid, ss[i].pid, 0,
-					ss[i].flags, 1, ss[i].n, ss[i].ids, 0, NULL };
+					ss[i].flags, 1, ss[i].n, ss[i].ids, 0, NULL,
+					NULL };
 
 		CHECK(recwriter_sample(w, &s) == 0);
 	}
@@ -610,6 +657,7 @@ static void test_linebuf(void)
 	X(test_truncated)                                                   \
 	X(test_plumbing)                                                    \
 	X(test_locations)                                                   \
+	X(test_erlang_processes)                                            \
 	X(test_command)                                                     \
 	X(test_perf_chunks)                                                 \
 	X(test_perf_limits)                                                 \
