@@ -55,7 +55,8 @@ enum beambpf_status {
  * (BEAMBPF_REC_SIZE(n) bytes).  erl_pid is the running process's id term
  * (0: none), reg_atom its registered name's atom term (0: none); e is the
  * Erlang stack pointer the chain was read from, w0 the word at e, fp0
- * the frame pointer the chain started at, hend the stack's end; i and
+ * the frame pointer the chain started at, [heap, hend) the process's
+ * heap and stack block (the stack is at its end); i and
  * mfa[] the process's instruction pointer and its current MFA (module,
  * function atoms and arity; 0 when unread). */
 struct beambpf_rec {
@@ -64,13 +65,13 @@ struct beambpf_rec {
 	__u32 n, status;
 	__u64 ip, period;
 	__u64 erl_pid, reg_atom;
-	__u64 e, hend, fp0, w0;
+	__u64 e, heap, hend, fp0, w0;
 	__u64 i, mfa[3];
 	__u32 sched_type, flags;
 	__u64 ra[BEAMBPF_MAX_FRAMES];
 };
 
-#define BEAMBPF_REC_HDR 128u
+#define BEAMBPF_REC_HDR 136u
 #define BEAMBPF_REC_SIZE(n) (BEAMBPF_REC_HDR + (n) * 8u)
 
 #endif

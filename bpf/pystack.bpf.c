@@ -312,7 +312,9 @@ struct bwalk {
 
 /* One Erlang frame: [fp] = the caller's fp, [fp+8] = the return address
  * into the caller.  fp must lie in [e, hend), 8-aligned, and grow; the
- * return address is 4-aligned (the JIT aligns its calls). */
+ * return address is 4-aligned (the JIT aligns its calls between Erlang
+ * functions), except in the first frame: a JIT helper's (measured: a
+ * call to call_light_bif_shared may return to any byte). */
 static long bwalk_step(__u64 i, void *arg)
 {
 	struct bwalk *w = arg;
@@ -327,7 +329,7 @@ static long bwalk_step(__u64 i, void *arg)
 		return 1;
 	}
 	if (w->fp < r->e || w->fp >= r->hend || (w->fp & 7) ||
-	    rd64(w->fp + 8, &ra) || rd64(w->fp, &next) || (ra & 3) ||
+	    rd64(w->fp + 8, &ra) || rd64(w->fp, &next) || (n && (ra & 3)) ||
 	    (next && next <= w->fp))
 		goto fault;
 	r->ra[n & (BEAMBPF_MAX_FRAMES - 1)] = ra;
@@ -359,7 +361,7 @@ static long fscan_step(__u64 i, void *arg)
 	    bpf_probe_read_user(v, sizeof v, (const void *)s->slot))
 		return 1;
 	if (!(v[0] & 7) && (v[0] == 0 || (v[0] > s->slot && v[0] < s->hend)) &&
-	    v[1] && !(v[1] & 3)) {
+	    v[1]) {
 		s->found = s->slot;
 		return 1;
 	}
@@ -378,7 +380,7 @@ static __always_inline void beam_walk(struct bpf_perf_event_data *ctx,
 				      struct beambpf_rec *r)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 esd, cp, pseudo, reg, name, heap, stop, sp;
+	__u64 esd, cp, pseudo, reg, name, stop, sp;
 	__u32 state;
 	struct bwalk w = { .r = r };
 
@@ -395,10 +397,10 @@ static __always_inline void beam_walk(struct bpf_perf_event_data *ctx,
 		r->status = BEAMBPF_NO_PROC;
 		return;
 	}
-	if (rd64(cp + c->p_id, &r->erl_pid) || rd64(cp + c->p_heap, &heap) ||
+	if (rd64(cp + c->p_id, &r->erl_pid) || rd64(cp + c->p_heap, &r->heap) ||
 	    rd64(cp + c->p_hend, &r->hend) || rd64(cp + c->p_stop, &stop) ||
 	    rd32(cp + c->p_state, &state) || (r->erl_pid & 0xf) != 3 ||
-	    heap > stop || stop > r->hend) {
+	    r->heap > stop || stop > r->hend) {
 		r->erl_pid = 0;
 		goto fault;
 	}
@@ -410,7 +412,7 @@ static __always_inline void beam_walk(struct bpf_perf_event_data *ctx,
 	    !rd64(reg + c->reg_name, &name) && (name & 0x3f) == 0xb)
 		r->reg_atom = name;
 	sp = PT_REGS_SP(&ctx->regs);
-	if (sp >= heap && sp < r->hend) {
+	if (sp >= r->heap && sp < r->hend) {
 		/* JIT code: rsp is E, rbp the chain */
 		r->flags = BEAMBPF_F_ESTACK;
 		r->e = sp;

@@ -12,6 +12,7 @@
 #include "../unwind/beamproc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,9 @@ static void beam_snapshot(struct stacks *b, struct wproc *p,
 		snap->erl_fp0 = r->fp0;
 		snap->erl_e = r->e;
 		snap->erl_w0 = r->w0;
+		snap->erl_estack = (r->flags & BEAMBPF_F_ESTACK) != 0;
+		snap->erl_heap = r->heap;
+		snap->erl_hend = r->hend;
 		return;
 	default:
 		return;

@@ -123,14 +123,19 @@ struct stack_snapshot {
 	 * JIT code takes them instead of reading the chain from the live
 	 * process.  They are used only when erl_fp0, the frame pointer the
 	 * chain started at, is the rbp the unwinder recovered at the first
-	 * JIT frame; else the walk stops there, truncated.  erl_e is the
+	 * JIT frame (in C code under a JIT helper: at E, the helper's own
+	 * frame; addrspace_unwind.c, jit_chain, says when a recovered rbp
+	 * of 0 or outside the stack is accepted); else the walk stops
+	 * there, truncated.  erl_e is the
 	 * Erlang stack pointer, erl_w0 the word at it (the caller of a
 	 * frameless JIT helper); erl_complete: the chain ended at the
 	 * bottom of the Erlang stack.  erl_ra is borrowed for the call. */
 	int erl_given, erl_complete;
+	int erl_estack; /* the sample's rsp was on the Erlang stack (JIT code) */
 	const uint64_t *erl_ra;
 	size_t erl_n;
 	uint64_t erl_fp0, erl_e, erl_w0;
+	uint64_t erl_heap, erl_hend; /* the process's heap + stack block */
 };
 
 /* Unwinds a snapshot: pcs[0] is the sampled pc, then return addresses.

@@ -290,15 +290,28 @@ static int jit_chain(struct addrspace *as, struct walk *w,
 
 	if (w->rbp == 0 && s->erl_fp0 == 0 && s->erl_complete)
 		return 0; /* no process: the JIT zeroes rbp around erts_schedule */
-	if (w->rbp != s->erl_fp0) {
+	/* The chain must start at the frame the CFI walk reached.  In C code
+	 * under a JIT helper it must be the helper's own frame, pushed at E
+	 * (c_p->stop): a frameless helper's caller is not known for sure
+	 * (the return address at E may be an older call's when the helper
+	 * did not update stop).  There the rbp the CFI walk recovered may
+	 * also be 0 (zeroed before the call) or outside the process's heap
+	 * block: in the old block after a garbage collection moved the stack
+	 * (it updates stop once the copy is done); then a chain read whole
+	 * to its bottom is taken.  An rbp inside the block but not at E says
+	 * that stop is older than the call: no chain. */
+	if (s->erl_estack ? w->rbp != s->erl_fp0
+			  : s->erl_fp0 != s->erl_e ||
+				    (w->rbp != s->erl_fp0 && w->rbp != 0 &&
+				     (!s->erl_complete ||
+				      (w->rbp >= s->erl_heap && w->rbp < s->erl_hend)))) {
 		erl_mismatch++;
 		return 1;
 	}
-	/* a frameless JIT helper (the sample's leaf, or the helper C code
-	 * returns to): the return address into its Erlang caller is at E */
-	if (s->erl_e != s->erl_fp0 && w->n > 0 && w->n < w->max &&
-	    in_jit(as, w->n == 1 ? w->pcs[0] : w->pcs[w->n - 1] - 1, &kind) &&
-	    kind == FK_JIT && s->erl_w0 &&
+	/* a leaf in a frameless JIT helper: its caller's return address is
+	 * at E = rsp, and rbp still belongs to that caller's caller */
+	if (s->erl_estack && w->n == 1 && s->erl_e != s->erl_fp0 &&
+	    in_jit(as, w->pcs[0], &kind) && kind == FK_JIT && s->erl_w0 &&
 	    in_jit(as, s->erl_w0 - 1, &kind) && kind == FK_ERLANG)
 		w->pcs[w->n++] = s->erl_w0;
 	for (size_t i = 0; i < s->erl_n; i++) {

@@ -13,44 +13,64 @@
 beam_require_erl
 is_root || skip "the BPF program needs root"
 [ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF: flamer's BPF program needs it"
-export ERL_FLAGS="+S 1:1"
-beam_record bifrot 3
-grep -q 'Erlang frames and processes read at the sample (BPF)' "$T/rec.err" ||
-	fail "the VM was not read by BPF: $(head -c 800 "$T/rec.err")"
+# one pass per scheduler count: the node and its recording in $T/$1
+measure() {
+	local T="$T/$1"
+	mkdir -p "$T"
+	export ERL_FLAGS="+S $1"
+	beam_record bifrot 3
+	grep -q 'Erlang frames and processes read at the sample (BPF)' "$T/rec.err" ||
+		fail "the VM was not read by BPF: $(head -c 800 "$T/rec.err")"
 
-awk '
-BEGIN {
-	split("term_to_binary_1 f_t2b binary_to_term_1 f_b2t MD5Update f_md5 " \
-	      "crc32_1 f_crc adler32_1 f_adler phash2_1 f_phash " \
-	      "erts_list_to_binary_bif f_l2b binary_to_list_1 f_b2l " \
-	      "lists_reverse_2 f_rev ets_insert_2 f_ets", a, " ")
-	for (i = 1; i in a; i += 2) bif[a[i]] = "bifrot:" a[i + 1] "/1"
-}
-{
-	n = $NF; sub(/ [0-9]+$/, "")
-	k = split($0, f, ";")
-	at = 0
-	for (i = 1; i <= k; i++) if (f[i] in bif) { at = i; break }
-	if (!at) next
-	all += n
-	if ($0 ~ /\[truncated\]/) trunc += n
-	caller = ""
-	for (i = at - 1; i >= 1; i--)
-		if (f[i] ~ /^[a-z_0-9]+:[A-Za-z_0-9]+\/[0-9]+$/) { caller = f[i]; break }
-	if (caller == "") next
-	with += n
-	if (caller != bif[f[at]]) {
-		wrong += n
-		if (shown++ < 5) print "wrong: " n " " substr($0, 1, 400) > "/dev/stderr"
+	awk '
+	BEGIN {
+		split("term_to_binary_1 f_t2b binary_to_term_1 f_b2t MD5Update f_md5 " \
+		      "crc32_1 f_crc adler32_1 f_adler phash2_1 f_phash " \
+		      "erts_list_to_binary_bif f_l2b binary_to_list_1 f_b2l " \
+		      "lists_reverse_2 f_rev ets_insert_2 f_ets", a, " ")
+		for (i = 1; i in a; i += 2) bif[a[i]] = "bifrot:" a[i + 1] "/1"
 	}
+	{
+		n = $NF; sub(/ [0-9]+$/, "")
+		k = split($0, f, ";")
+		at = 0
+		for (i = 1; i <= k; i++) if (f[i] in bif) { at = i; break }
+		if (!at) next
+		all += n
+		if ($0 ~ /\[truncated\]/) {
+			trunc += n
+			if (tshown++ < 5) print "truncated: " n " " substr($0, 1, 400) > "/dev/stderr"
+		}
+		caller = ""
+		for (i = at - 1; i >= 1; i--)
+			if (f[i] ~ /^[a-z_0-9]+:[A-Za-z_0-9]+\/[0-9]+$/) { caller = f[i]; break }
+		if (caller == "") next
+		with += n
+		if (caller != bif[f[at]]) {
+			wrong += n
+			if (shown++ < 5) print "wrong: " n " " substr($0, 1, 400) > "/dev/stderr"
+		}
+	}
+	END { printf "%d %d %d %d\n", all, with, wrong, trunc }' "$T/tid.folded" >"$T/counts" ||
+		fail "awk"
+	read -r all with wrong trunc <"$T/counts"
+	echo "BIF samples $all: with an Erlang caller $with, wrong caller $wrong, [truncated] $trunc"
+	grep -E '^flamer: (Erlang frames|[0-9]+ stacks)' "$T/rec.err"
+	[ "$all" -ge 300 ] || { show_top "$T/tid.folded"; fail "only $all BIF samples"; }
+	ratio_between "$with" "$all" 0.97 1
+	ratio_between "$wrong" "$with" 0 0.01
+	ratio_between "$trunc" "$all" 0 0.01
+	beam_stop_keep
 }
-END { printf "%d %d %d %d\n", all, with, wrong, trunc }' "$T/tid.folded" >"$T/counts" ||
-	fail "awk"
-read -r all with wrong trunc <"$T/counts"
-echo "BIF samples $all: with an Erlang caller $with, wrong caller $wrong, [truncated] $trunc"
-grep -E '^flamer: (Erlang frames|[0-9]+ stacks)' "$T/rec.err"
-[ "$all" -ge 300 ] || { show_top "$T/tid.folded"; fail "only $all BIF samples"; }
-ratio_between "$with" "$all" 0.97 1
-ratio_between "$wrong" "$with" 0 0.01
-ratio_between "$trunc" "$all" 0 0.01
+
+# like beam_stop, keeping $T (the next pass's scratch is its sibling)
+beam_stop_keep() {
+	[ -n "${BEAM_PID:-}" ] && kill "$BEAM_PID" 2>/dev/null
+	[ -n "${BEAM_LAUNCHER:-}" ] && wait "$BEAM_LAUNCHER" 2>/dev/null
+	[ -n "${BEAM_PID:-}" ] && rm -f "/tmp/perf-$BEAM_PID.map"
+	BEAM_PID= BEAM_LAUNCHER=
+}
+
+measure 1:1
+measure 2:2
 exit 0
