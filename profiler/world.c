@@ -715,6 +715,10 @@ static void detect_beam(struct world *w, struct wproc *p, unsigned kind,
 		return;
 	if (err == -ENOENT || err == -ESRCH)
 		return; /* beam.smp not mapped (yet), or gone */
+	if (err == -EOPNOTSUPP) {
+		p->beam_failed = 1; /* no +JPperf map: its advice says it */
+		return;
+	}
 	if (err) {
 		p->beam_failed = 1;
 		fl_note("record", "pid %d: Erlang frames are read late, from "

@@ -322,9 +322,8 @@ int beamproc_new(pid_t pid, struct beamproc **out, const char **why)
 	if (err)
 		goto fail;
 	if (layout_word != 1) {
-		*why = "the JIT keeps no frame pointers (start it with "
-		       "+JPperf map)";
-		err = -FE_UNSUPPORTED;
+		*why = "the JIT keeps no frame pointers";
+		err = -EOPNOTSUPP;
 		goto fail;
 	}
 	err = check_arrays(b, why);

@@ -25,9 +25,10 @@ struct beamproc;
  * the scheduler arrays and checks the layout against the live process.
  * Returns 0 and *out (owned by the caller: beamproc_free), -EAGAIN when
  * the VM has not allocated its schedulers yet (try again later),
- * -FE_UNSUPPORTED for a build not in the table, with the layout off
- * (no `+JPperf map`: no frame pointers) or a check that failed (*why, a
- * static string, says which), or another negative errno. */
+ * -EOPNOTSUPP when its JIT keeps no frame pointers (started without
+ * `+JPperf map`: the perf-map advice, beam.h, covers it),
+ * -FE_UNSUPPORTED for a build not in the table or a check that failed
+ * (*why, a static string, says which), or another negative errno. */
 int beamproc_new(pid_t pid, struct beamproc **out, const char **why);
 
 void beamproc_free(struct beamproc *b); /* NULL is accepted */
