@@ -193,6 +193,13 @@ int frames_loc_info(const struct frames *f, uint32_t id, uint32_t *module,
 	return f->li[id].used;
 }
 
+int frames_kind(const struct frames *f, uint32_t id)
+{
+	const char *k = intern_get(f->names, id, NULL);
+
+	return k ? k[0] - 'a' : -ENOENT; /* "kind\0module\0name" */
+}
+
 const char *frames_name(const struct frames *f, uint32_t id)
 {
 	size_t len;

@@ -61,6 +61,9 @@ uint32_t frames_loc_count(const struct frames *f);
 int frames_loc_info(const struct frames *f, uint32_t id, uint32_t *module,
 		    uint64_t *offset, uint32_t *n);
 
+/* The kind (enum frame_kind) of frame id, or -ENOENT. */
+int frames_kind(const struct frames *f, uint32_t id);
+
 /* The name of frame id (borrowed, valid until frames_free), or NULL. */
 const char *frames_name(const struct frames *f, uint32_t id);
 

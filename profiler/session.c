@@ -1055,6 +1055,7 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "erlang-bpf", st->beam_bpf);
 		recwriter_count(s->w, "erlang-unread", st->beam_unread);
 		recwriter_count(s->w, "erlang-processes", st->beam_procs);
+		recwriter_count(s->w, "erlang-dirty", st->beam_dirty);
 		recwriter_count(s->w, "erlang-chain-mismatch",
 				addrspace_erl_mismatch());
 		recwriter_count(s->w, "duration-ns", s->end_ns - s->t0_ns);

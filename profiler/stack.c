@@ -39,6 +39,7 @@ struct stacks {
 	struct beambpf_rec *beam; /* the sample's BEAM record, aligned */
 	int beam_given;           /* beam holds the sample's record */
 	char erlproc[320];        /* the sample's Erlang process, or "" */
+	uint32_t *tmp;            /* MAX_IDS frame ids */
 };
 
 struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
@@ -60,8 +61,9 @@ struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 	b->nodebug = intern_new();
 	b->raw = malloc(PYBPF_MAX_FRAMES * sizeof *b->raw);
 	b->beam = malloc(sizeof *b->beam);
+	b->tmp = malloc(MAX_IDS * sizeof *b->tmp);
 	if (!b->ids || !b->locs || !b->pcs || !b->py || !b->nodebug || !b->raw ||
-	    !b->beam) {
+	    !b->beam || !b->tmp) {
 		stacks_free(b);
 		return NULL;
 	}
@@ -80,6 +82,7 @@ void stacks_free(struct stacks *b)
 	intern_free(b->nodebug);
 	free(b->raw);
 	free(b->beam);
+	free(b->tmp);
 	free(b);
 }
 
@@ -306,6 +309,99 @@ static void beam_process(struct stacks *b, struct wproc *p)
 	b->st.beam_procs++;
 }
 
+/* Appends the frame of an Erlang code address (a return address is
+ * given as ra - 1); 1 when it is not Erlang code the perf map names. */
+static int erlang_frame(struct stacks *b, struct wproc *p, uint64_t addr,
+			size_t *n)
+{
+	size_t before = *n;
+	int err = user_frame(b, p, addr, n), kind;
+
+	if (err)
+		return err;
+	kind = *n > before ? frames_kind(b->frames, b->ids[*n - 1]) : -1;
+	return kind == FK_ERLANG || kind == FK_JIT ? 0 : 1;
+}
+
+/* The MFA a dirty scheduler runs (a dirty BIF or NIF: the process's
+ * current function), "module:function/arity", as a frame; 1 when the
+ * words are no MFA or its atoms cannot be read. */
+static int mfa_frame(struct stacks *b, struct wproc *p, const char *above,
+		     size_t *n)
+{
+	const struct beambpf_rec *r = b->beam;
+	struct beamproc *bp = wproc_beam(p);
+	const char *m, *f;
+	char name[600];
+	uint32_t id;
+	int err;
+
+	if (!bp || r->mfa[2] > 255 || !(m = beamproc_atom(bp, r->mfa[0])) ||
+	    !(f = beamproc_atom(bp, r->mfa[1])))
+		return 1;
+	snprintf(name, sizeof name, "%s:%s/%u", m, f, (unsigned)r->mfa[2]);
+	if (above && !strcmp(above, name))
+		return 1; /* the frame below names it already */
+	err = frames_id(b->frames, FK_ERLANG, name, "", &id);
+	return err ? err : push_id(b, n, id);
+}
+
+/* A dirty scheduler's sample runs C code with no JIT frame under it: the
+ * Erlang process that asked for the work and its chain (read at the
+ * sample) go right above erts_dirty_process_main, leaf first: the MFA of
+ * the dirty BIF/NIF (or, for a dirty GC, the function the process
+ * continues in, i), then its callers.  Only a chain read whole to its
+ * bottom, every address Erlang code of the perf map. */
+static int beam_dirty_frames(struct stacks *b, struct wproc *p, size_t *n)
+{
+	const struct beambpf_rec *r = b->beam;
+	size_t k, start = *n, m, nlocs = b->nlocs, covered = b->covered;
+	const char *above = NULL;
+	int err = 0;
+
+	if (!b->beam_given || !r->sched_type || r->status != BEAMBPF_OK ||
+	    r->flags & BEAMBPF_F_ESTACK)
+		return 0;
+	for (k = 0; k < *n; k++) {
+		const char *nm = frames_name(b->frames, b->ids[k]);
+
+		if (nm && !strcmp(nm, "erts_dirty_process_main"))
+			break;
+	}
+	if (k == *n)
+		return 0;
+	/* leaf first, appended after the native frames, then moved */
+	if (r->i && erlang_frame(b, p, r->i, n) == 0 &&
+	    frames_kind(b->frames, b->ids[*n - 1]) == FK_ERLANG) {
+		above = frames_name(b->frames, b->ids[*n - 1]);
+	} else {
+		*n = start;
+		b->nlocs = nlocs;
+		b->covered = covered;
+	}
+	err = mfa_frame(b, p, above, n);
+	if (err < 0)
+		goto undo;
+	err = 0;
+	for (uint32_t i = 0; i < r->n && !err; i++)
+		err = erlang_frame(b, p, r->ra[i] - 1, n);
+	if (err || *n == start)
+		goto undo;
+	m = *n - start;
+	memcpy(b->tmp, b->ids + start, m * sizeof *b->ids);
+	memmove(b->ids + k + m, b->ids + k, (start - k) * sizeof *b->ids);
+	memcpy(b->ids + k, b->tmp, m * sizeof *b->ids);
+	b->nlocs = 0; /* reordered: names only */
+	b->covered = SIZE_MAX;
+	b->st.beam_dirty++;
+	return 0;
+undo:
+	*n = start;
+	b->nlocs = nlocs;
+	b->covered = covered;
+	return err == -E2BIG ? 0 : err < 0 ? err : 0;
+}
+
 static int dwarf_frames(struct stacks *b, struct wproc *p,
 			const struct event *ev, size_t *n, uint32_t *flags)
 {
@@ -478,6 +574,8 @@ int stacks_build_py(struct stacks *b, struct wproc *p, const struct event *ev,
 	err = chain_frames(b, p, &ev->u.sample, &n, &nkernel);
 	if (!err && b->opt.unwind != UNWIND_FP)
 		err = dwarf_frames(b, p, ev, &n, &out->flags);
+	if (!err && ev->kind == EV_SAMPLE)
+		err = beam_dirty_frames(b, p, &n);
 	if (!err)
 		err = python_frames(b, p, ev, py, &n, nkernel, &out->flags);
 	if (err == -E2BIG)

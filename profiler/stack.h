@@ -45,6 +45,7 @@ struct stack_stats {
 	uint64_t beam_bpf;    /* samples of Erlang VMs read by BPF */
 	uint64_t beam_unread; /* samples of such VMs without a record */
 	uint64_t beam_procs;  /* samples given an Erlang process */
+	uint64_t beam_dirty;  /* dirty-scheduler samples given Erlang frames */
 };
 
 struct stacks;

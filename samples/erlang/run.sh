@@ -19,9 +19,9 @@ fi
 dir=$1 workload=$2 secs=$3 pidfile=$4
 mkdir -p "$dir"
 case $workload in
-myapp|fibm|sleeper|bifrot|procs)
+myapp|fibm|sleeper|bifrot|procs|dirty)
 	erlc -o "$dir" "$here/myapp.erl" "$here/fibm.erl" "$here/sleeper.erl" \
-		"$here/bifrot.erl" "$here/procs.erl"
+		"$here/bifrot.erl" "$here/procs.erl" "$here/dirty.erl"
 	# shellcheck disable=SC2086
 	exec erl -noshell -noinput $jp -pa "$dir" -run "$workload" main "$secs" "$pidfile"
 	;;
