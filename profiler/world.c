@@ -50,7 +50,8 @@ struct wproc {
 	uint64_t jit_refreshed; /* ns of the last re-read of it */
 	uint64_t jit_missing;   /* ns of the first look that found none */
 	struct beamproc *beam;  /* an Erlang VM read by BPF, or NULL */
-	uint64_t beam_checked;  /* ns of the last look at its layout */
+	uint64_t beam_first;    /* ns of the first look at its layout */
+	uint64_t beam_checked;  /* ns of the last look */
 	int beam_failed;        /* its layout will not do: never again */
 	uint64_t beam_bpf_since; /* CLOCK_MONOTONIC ns when registered with
 				  * the BPF program, 0: not registered */
@@ -695,9 +696,24 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 /* An Erlang VM: its layout checked, it is handed to the BPF program, which
  * from then on reads its Erlang process and frames at each sample.  A VM
  * still booting (no schedulers yet) is looked at again every
- * BEAM_RECHECK_NS; a build or layout that will not do is said once and
- * left to the late live reads. */
+ * BEAM_RECHECK_NS, for BEAM_BOOT_NS; a build or layout that will not do
+ * is said once and left to the late live reads. */
 #define BEAM_RECHECK_NS 50000000ull
+#define BEAM_BOOT_NS 10000000000ull
+
+/* Whether process p started less than BEAM_YOUNG_NS ago: a VM that young
+ * may still be filling its scheduler data. */
+#define BEAM_YOUNG_NS 2000000000ull
+
+static int vm_young(const struct wproc *p)
+{
+	struct timespec t;
+	uint64_t start = procfs_start_ns(p->pid), now;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	now = (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+	return start && now > start && now - start < BEAM_YOUNG_NS;
+}
 
 static void detect_beam(struct world *w, struct wproc *p, unsigned kind,
 			uint64_t now)
@@ -709,14 +725,22 @@ static void detect_beam(struct world *w, struct wproc *p, unsigned kind,
 	if (p->beam || p->beam_failed || !w->opt.bpf || !(kind & INTERP_BEAM) ||
 	    (p->beam_checked && now - p->beam_checked < BEAM_RECHECK_NS))
 		return;
+	if (!p->beam_checked)
+		p->beam_first = now;
 	p->beam_checked = now;
 	err = beamproc_new(p->pid, &p->beam, &why);
-	if (err == -EAGAIN)
+	/* a launched VM is looked at while it boots: beam.smp is mapped
+	 * after an exec or two, its schedulers, their data and its frame
+	 * layout word come a little later */
+	if ((err == -ENOENT || err == -EAGAIN || err == -EOPNOTSUPP) &&
+	    now - p->beam_first < BEAM_BOOT_NS)
 		return;
-	if (err == -ENOENT || err == -ESRCH)
-		return; /* beam.smp not mapped (yet), or gone */
-	if (err == -EOPNOTSUPP) {
-		p->beam_failed = 1; /* no +JPperf map: its advice says it */
+	if (err == -FE_UNSUPPORTED && vm_young(p))
+		return;
+	if (err == -ENOENT || err == -ESRCH || err == -EOPNOTSUPP) {
+		/* not a VM (a program it started), gone, or no +JPperf map
+		 * (its advice says it) */
+		p->beam_failed = 1;
 		return;
 	}
 	if (err) {

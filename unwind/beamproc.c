@@ -154,7 +154,7 @@ static int find_beam(pid_t pid, char *path, size_t len, uint64_t *start)
 {
 	char maps[64], *line = NULL;
 	size_t cap = 0;
-	int err = -FE_UNSUPPORTED;
+	int err = -ENOENT;
 	FILE *f;
 
 	snprintf(maps, sizeof maps, "/proc/%d/maps", (int)pid);
@@ -192,6 +192,8 @@ static int check_esd(const struct beamproc *b, int a, uint32_t i, uint64_t esd)
 	    rd64(b->pid, esd + l->esd_tid, &tid) ||
 	    rd64(b->pid, esd + l->esd_cur, &cp))
 		return -EINVAL;
+	if (!tid || (!no && !dno))
+		return -EINPROGRESS; /* its thread has not started yet */
 	if ((uint32_t)type != (uint32_t)a || !tid ||
 	    (a == 0 ? (no != i + 1 || dno != 0) : (dno != i + 1 || no != 0)))
 		return -EINVAL;
@@ -203,10 +205,10 @@ static int check_esd(const struct beamproc *b, int a, uint32_t i, uint64_t esd)
 	    rd64(b->pid, cp + l->p_htop, &htop) ||
 	    rd64(b->pid, cp + l->p_stop, &stop) ||
 	    rd64(b->pid, cp + l->p_hend, &hend))
-		return -EAGAIN; /* may have gone meanwhile */
+		return -EINVAL;
 	if ((id & 0xf) != 3 || (a == 0 && sched != esd) ||
 	    !(heap <= htop && htop <= stop && stop <= hend))
-		return -EAGAIN;
+		return -EAGAIN; /* or the process changed meanwhile */
 	return 0;
 }
 
@@ -240,6 +242,10 @@ static int check_arrays(struct beamproc *b, const char **why)
 				err = check_esd(b, a, i, esd);
 				if (err != -EAGAIN)
 					break;
+			}
+			if (err == -EINPROGRESS) {
+				*why = "the schedulers are not running yet";
+				return -EAGAIN;
 			}
 			if (err) {
 				*why = "the scheduler data does not match the "
@@ -317,6 +323,9 @@ int beamproc_new(pid_t pid, struct beamproc **out, const char **why)
 		b->l = &bad;
 	}
 	fill_bpf(b);
+	err = check_arrays(b, why);
+	if (err)
+		goto fail;
 	/* uint32 enum; 1 = FP_RA: frame pointers (+JPperf map) */
 	err = rd(pid, b->sym[SYM_FRAME_LAYOUT], &layout_word, 4);
 	if (err)
@@ -326,9 +335,6 @@ int beamproc_new(pid_t pid, struct beamproc **out, const char **why)
 		err = -EOPNOTSUPP;
 		goto fail;
 	}
-	err = check_arrays(b, why);
-	if (err)
-		goto fail;
 	*out = b;
 	return 0;
 fail:

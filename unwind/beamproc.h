@@ -23,8 +23,11 @@ struct beamproc;
 
 /* Finds beam.smp in process pid, looks its build up in the table, reads
  * the scheduler arrays and checks the layout against the live process.
- * Returns 0 and *out (owned by the caller: beamproc_free), -EAGAIN when
- * the VM has not allocated its schedulers yet (try again later),
+ * Returns 0 and *out (owned by the caller: beamproc_free), -ENOENT when
+ * no beam.smp is mapped (a program the VM started, or not exec'd yet),
+ * -EAGAIN when
+ * the VM has not started its schedulers yet, or a running scheduler's
+ * process changed under every read (try again later: *why says which),
  * -EOPNOTSUPP when its JIT keeps no frame pointers (started without
  * `+JPperf map`: the perf-map advice, beam.h, covers it),
  * -FE_UNSUPPORTED for a build not in the table or a check that failed

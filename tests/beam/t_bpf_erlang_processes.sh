@@ -8,7 +8,8 @@
 # Checked: hot's share of hot + warm within 0.75 +- 10%; the texts are
 # exactly the workload's; no sample names a process the node did not
 # have; most samples of the scheduler have a process; without the option
-# no process frame appears.
+# no process frame appears.  Then the same node launched under the recorder
+# (`flamer record -- erl ...`): read by BPF once booted, the same shares.
 . tests/lib.sh
 . tests/beam/beamlib.sh
 beam_require_erl
@@ -53,4 +54,20 @@ awk -v re="$PROC" '{ sub(/ [0-9]+$/, ""); split($0, f, ";"); if (f[3] ~ re) bad+
 # text input has no processes
 "$FLAMER" collapse --erlang-processes "$T/n.folded" >/dev/null 2>"$T/err"
 expect_grep 'only applies to flamer recordings' "$T/err"
+# a node launched under the recorder is read by BPF too, once booted
+beam_stop_keep() { [ -n "${BEAM_PID:-}" ] && kill "$BEAM_PID" 2>/dev/null; wait "$BEAM_LAUNCHER" 2>/dev/null; rm -f "/tmp/perf-$BEAM_PID.map"; BEAM_PID=; }
+beam_stop_keep
+mkdir -p "$T/l"
+erlc -o "$T/l" samples/erlang/procs.erl || fail "erlc"
+"$FLAMER" record -F 499 -o "$T/l/rec" -- erl -noshell -noinput +JPperf map \
+	-pa "$T/l" -run procs main 3 "$T/l/pid" 2>"$T/l/err" || fail "launched: $(head -c 600 "$T/l/err")"
+BEAM_PID=$(cat "$T/l/pid" 2>/dev/null)
+rm -f "/tmp/perf-$BEAM_PID.map"
+expect_grep 'Erlang frames and processes read at the sample \(BPF\)' "$T/l/err"
+"$FLAMER" collapse --erlang-processes -q "$T/l/rec" >"$T/l/f" || fail "collapse"
+lhot=$(samples_matching '^beam\.smp;hot <0\.[0-9]+\.[0-9]+>;' "$T/l/f")
+lwarm=$(samples_matching '^beam\.smp;warm <0\.[0-9]+\.[0-9]+>;' "$T/l/f")
+echo "launched: hot $lhot, warm $lwarm"
+[ $((lhot + lwarm)) -ge 200 ] || fail "launched: only $((lhot + lwarm)) samples of hot and warm"
+ratio_between "$lhot" $((lhot + lwarm)) 0.675 0.825
 exit 0
