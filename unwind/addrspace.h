@@ -123,10 +123,10 @@ struct stack_snapshot {
 	 * JIT code takes them instead of reading the chain from the live
 	 * process.  They are used only when erl_fp0, the frame pointer the
 	 * chain started at, is the rbp the unwinder recovered at the first
-	 * JIT frame (in C code under a JIT helper: at E, the helper's own
-	 * frame; addrspace_unwind.c, jit_chain, says when a recovered rbp
-	 * of 0 or outside the stack is accepted); else the walk stops
-	 * there, truncated.  erl_e is the
+	 * JIT frame (in C code under a JIT helper: at E too, the helper's
+	 * own frame; addrspace_unwind.c, jit_chain, says when an rbp outside
+	 * the stack's block is accepted); else the walk stops there,
+	 * truncated.  erl_e is the
 	 * Erlang stack pointer, erl_w0 the word at it (the caller of a
 	 * frameless JIT helper); erl_complete: the chain ended at the
 	 * bottom of the Erlang stack.  erl_ra is borrowed for the call. */
