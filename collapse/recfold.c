@@ -317,8 +317,10 @@ static int on_sample(struct rf *rf, const struct rec_sample *s,
 	rf->kbuf[0] = s->pid;
 	rf->kbuf[1] = s->tid;
 	if (rf->o->erlang_processes && !rf->o->locations && s->erlproc) {
-		int64_t e = intern_add(rf->names, s->erlproc,
-				       strlen(s->erlproc), NULL);
+		/* target memory (an atom's text): ';' and control bytes
+		 * made harmless like every frame name */
+		int64_t e = add_name(rf, s->erlproc, strlen(s->erlproc), "",
+				     0);
 
 		if (e < 0)
 			return (int)e;
@@ -776,14 +778,9 @@ static int emit_keys(struct rf *rf, uint32_t *entry)
 			memcpy(&fid, k + j, 4);
 			if (fid == ERLPROC_MARK && j + 4 < klen &&
 			    !rf->o->locations) {
-				size_t at = len + 1;
-
 				memcpy(&fid, k + j + 4, 4);
 				j += 4;
 				err = append(rf, &len, ";%s", name_of(rf, fid));
-				for (size_t x = at; !err && x < len; x++)
-					if (rf->text[x] == ';')
-						rf->text[x] = ':';
 				continue;
 			}
 			off = fid == OFFCPU_MARK;

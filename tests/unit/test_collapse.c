@@ -150,18 +150,21 @@ static void test_erlang_processes(void)
 	CHECK(recwriter_sample(w, &s) == 0);
 	s.erlproc = "a;b <0.9.0>";
 	CHECK(recwriter_sample(w, &s) == 0);
+	s.erlproc = "x\ny\t <0.10.0>"; /* an atom may hold any byte */
+	CHECK(recwriter_sample(w, &s) == 0);
 	CHECK(recwriter_flush(w) == 0);
 	recwriter_free(w);
 	close(fd);
 	check_fold(path, &o, -FE_TRUNCATED,
-		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 3\n");
+		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 4\n");
 	check_fold(path, &e, -FE_TRUNCATED,
 		   "beam.smp-7/8;1_scheduler;a:b <0.9.0>;process_main;m:f/1 1\n"
 		   "beam.smp-7/8;1_scheduler;hot <0.80.0>;process_main;m:f/1 1\n"
-		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 1\n");
+		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 1\n"
+		   "beam.smp-7/8;1_scheduler;x?y? <0.10.0>;process_main;m:f/1 1\n");
 	e.locations = 1; /* pprof's path: no process frames (not kept) */
 	check_fold(path, &e, -FE_TRUNCATED,
-		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 3\n");
+		   "beam.smp-7/8;1_scheduler;process_main;m:f/1 4\n");
 }
 
 /* Locations: a LOC for (inl, work) at one offset with its LINES, another
