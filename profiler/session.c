@@ -21,7 +21,6 @@
 #include "../common/log.h"
 #include "../common/outfile.h"
 #include "../recording/recwriter.h"
-#include "../unwind/addrspace.h"
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
 #include "../bpf/pybpf.h"
@@ -1057,7 +1056,7 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "erlang-processes", st->beam_procs);
 		recwriter_count(s->w, "erlang-dirty", st->beam_dirty);
 		recwriter_count(s->w, "erlang-chain-mismatch",
-				addrspace_erl_mismatch());
+				st->beam_mismatch);
 		recwriter_count(s->w, "duration-ns", s->end_ns - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
@@ -1138,7 +1137,7 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)st->beam_bpf,
 			(unsigned long long)st->beam_procs,
 			(unsigned long long)st->beam_unread,
-			(unsigned long long)addrspace_erl_mismatch());
+			(unsigned long long)st->beam_mismatch);
 	if (s->bpf_err && world_python_count(s->world))
 		bpf_off_note(s->bpf_err);
 	if (s->off && !fl_quiet) {

@@ -408,6 +408,7 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	const struct ev_sample *s = &ev->u.sample;
 	struct stack_snapshot snap = { 0 };
 	size_t npcs = 0;
+	uint64_t mism;
 	int rc, err = 0;
 
 	if (!s->abi)
@@ -419,8 +420,10 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	snap.live_reads = wproc_has_jit(p);
 	if (ev->kind == EV_SAMPLE)
 		beam_snapshot(b, p, &snap);
+	mism = addrspace_erl_mismatch(wproc_addrspace(p));
 	rc = addrspace_unwind(wproc_addrspace(p), &snap, b->pcs,
 			      MAX_USER_FRAMES, &npcs);
+	b->st.beam_mismatch += addrspace_erl_mismatch(wproc_addrspace(p)) - mism;
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < npcs && !err; i++)

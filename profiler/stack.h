@@ -46,6 +46,8 @@ struct stack_stats {
 	uint64_t beam_unread; /* samples of such VMs without a record */
 	uint64_t beam_procs;  /* samples given an Erlang process */
 	uint64_t beam_dirty;  /* dirty-scheduler samples given Erlang frames */
+	uint64_t beam_mismatch; /* Erlang chains read at the sample but left
+				 * out (addrspace_erl_mismatch) */
 };
 
 struct stacks;

@@ -147,9 +147,10 @@ struct stack_snapshot {
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n);
 
-/* Walks whose Erlang chain read at the sample did not start at the frame
- * the unwinder reached (its frames were left out), since the start. */
-uint64_t addrspace_erl_mismatch(void);
+/* Walks of as whose Erlang chain read at the sample did not start at the
+ * frame the unwinder reached (its frames were left out), since it was
+ * created. */
+uint64_t addrspace_erl_mismatch(const struct addrspace *as);
 
 /* Calls fn for every file mapping, in address order; stops at the first
  * non-zero return and returns it. */

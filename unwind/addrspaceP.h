@@ -40,6 +40,7 @@ struct addrspace {
 	char *root;           /* "/proc/PID/root" when the target's root differs */
 	struct modsyms *symtabs; /* sorted symbols per module (addrspace_symtab.c) */
 	size_t nsymtabs, cap_symtabs;
+	uint64_t erl_mismatch; /* Erlang chains left out (addrspace_unwind.c) */
 };
 
 

@@ -273,11 +273,9 @@ static int after_call(struct addrspace *as, uint64_t ra)
  * stack), 2 when it returns into native code of a file mapping (V8's
  * JSEntry into node's C++: w->rip, w->rsp, w->rbp are that frame's
  * registers, to resume with CFI), 1 when it stopped early. */
-static uint64_t erl_mismatch;
-
-uint64_t addrspace_erl_mismatch(void)
+uint64_t addrspace_erl_mismatch(const struct addrspace *as)
 {
-	return erl_mismatch;
+	return as->erl_mismatch;
 }
 
 /* jit_walk with the chain read at the sample (snapshot's erl_*): the same
@@ -307,7 +305,7 @@ static int jit_chain(struct addrspace *as, struct walk *w,
 				    (w->rbp != s->erl_fp0 &&
 				     (w->rbp == 0 || !s->erl_complete ||
 				      (w->rbp >= s->erl_heap && w->rbp < s->erl_hend)))) {
-		erl_mismatch++;
+		as->erl_mismatch++;
 		return 1;
 	}
 	/* a leaf in a frameless JIT helper: its caller's return address is
