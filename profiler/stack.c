@@ -267,7 +267,11 @@ static void beam_snapshot(struct stacks *b, struct wproc *p,
 		return;
 	switch (r->status) {
 	case BEAMBPF_NO_PROC:
-		snap->erl_complete = 1; /* fp0 0: the scheduler's own code */
+	case BEAMBPF_STALE:
+		/* no process runs (or current_process is one that no longer
+		 * runs: erts_schedule between two processes): the scheduler's
+		 * own code, complete where the JIT zeroed rbp (fp0 0) */
+		snap->erl_complete = 1;
 		return;
 	case BEAMBPF_OK:
 	case BEAMBPF_CUT:
