@@ -250,6 +250,20 @@ static __always_inline void walk(const struct pybpf_proc *c, __u64 frame,
 		r->status = PYBPF_CUT;
 }
 
+/* Sends a record of size bytes to user space; a full ring counts as
+ * dropped (py_dropped).  Both record kinds, CPython's and BEAM's. */
+static __always_inline void emit(const void *r, __u64 size)
+{
+	__u32 zero = 0;
+	__u64 *dropped;
+
+	if (bpf_ringbuf_output(&py_ring, (void *)r, size, 0)) {
+		dropped = bpf_map_lookup_elem(&py_dropped, &zero);
+		if (dropped)
+			(*dropped)++;
+	}
+}
+
 /* ---- BEAM (docs/beam-bpf.md section 4) ---- */
 
 #define BEAM_MAX_ESD 256 /* scheduler-data entries scanned, all arrays */
@@ -455,7 +469,7 @@ static __always_inline void beam_sample(struct bpf_perf_event_data *ctx,
 {
 	__u32 zero = 0;
 	struct beambpf_rec *r = bpf_map_lookup_elem(&beam_scratch, &zero);
-	__u64 *dropped, size;
+	__u64 size;
 
 	if (!r)
 		return;
@@ -469,11 +483,7 @@ static __always_inline void beam_sample(struct bpf_perf_event_data *ctx,
 	size = BEAMBPF_REC_SIZE((__u64)r->n);
 	if (size > sizeof *r)
 		size = sizeof *r;
-	if (bpf_ringbuf_output(&py_ring, r, size, 0)) {
-		dropped = bpf_map_lookup_elem(&py_dropped, &zero);
-		if (dropped)
-			(*dropped)++;
-	}
+	emit(r, size);
 }
 
 SEC("perf_event")
@@ -484,7 +494,6 @@ int py_sample(struct bpf_perf_event_data *ctx)
 	const struct pybpf_proc *c = bpf_map_lookup_elem(&py_procs, &pid);
 	struct task_struct *task;
 	struct pybpf_rec *r;
-	__u64 *dropped;
 
 	const struct beambpf_proc *bc;
 
@@ -515,11 +524,7 @@ int py_sample(struct bpf_perf_event_data *ctx)
 	size = PYBPF_REC_SIZE((__u64)r->n);
 	if (size > sizeof *r)
 		size = sizeof *r;
-	if (bpf_ringbuf_output(&py_ring, r, size, 0)) {
-		dropped = bpf_map_lookup_elem(&py_dropped, &zero);
-		if (dropped)
-			(*dropped)++;
-	}
+	emit(r, size);
 	return 1;
 }
 
