@@ -47,6 +47,13 @@ beam_require_erl() {
 	command -v erl >/dev/null && command -v erlc >/dev/null || skip "erl/erlc not installed (erlang-base)"
 }
 
+# beam_require_bpf : skips unless flamer's BPF program can be loaded here
+# (root, kernel BTF): the tests of Erlang frames read at the sample.
+beam_require_bpf() {
+	is_root || skip "the BPF program needs root"
+	[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF: flamer's BPF program needs it"
+}
+
 # beam_record [--no-perf-map] WORKLOAD SECONDS [RECORD OPTIONS...] : starts
 # the sample VM, lets it warm up, records it by pid for SECONDS at 499 Hz
 # into $T/rec (stderr in $T/rec.err), and folds it with --tid into

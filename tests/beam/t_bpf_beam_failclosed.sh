@@ -7,8 +7,7 @@
 . tests/lib.sh
 . tests/beam/beamlib.sh
 beam_require_erl
-is_root || skip "the BPF program needs root"
-[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF: flamer's BPF program needs it"
+beam_require_bpf
 export ERL_FLAGS="+S 1:1"
 export FLAMER_BEAM_TEST_BAD_OFFSET=1
 beam_record myapp 2

@@ -16,8 +16,7 @@
 . tests/lib.sh
 . tests/beam/beamlib.sh
 beam_require_erl
-is_root || skip "the BPF program needs root"
-[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF: flamer's BPF program needs it"
+beam_require_bpf
 # one pass per scheduler count: the node and its recording in $T/$1
 measure() {
 	local T="$T/$1"

@@ -10,8 +10,7 @@
 . tests/lib.sh
 . tests/beam/beamlib.sh
 beam_require_erl
-is_root || skip "the BPF program needs root"
-[ -r /sys/kernel/btf/vmlinux ] || skip "no kernel BTF: flamer's BPF program needs it"
+beam_require_bpf
 export ERL_FLAGS="+S 1:1 +SDcpu 1:1"
 beam_record dirty 3
 grep -q 'Erlang frames and processes read at the sample (BPF)' "$T/rec.err" ||
