@@ -147,6 +147,33 @@ struct stack_snapshot {
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n);
 
+/* A variable read at the sample.  addrspace_watch_var names a function
+ * (its symbol; a compiler-split part "fn.cold" is the function too) and
+ * one of its local variables or parameters (fn and var are copied; a new
+ * watch replaces the old one).  addrspace_unwind_vars then gives, for
+ * every frame of that function, the variable's value at the sample, where
+ * the function's DWARF (location lists, libdw) says where it is at that
+ * pc: in a register the unwinder recovered for the frame, or in the
+ * sample's stack copy.  Live memory is never read for it.  0 or -ENOMEM. */
+int addrspace_watch_var(struct addrspace *as, const char *fn, const char *var);
+
+/* What addrspace_unwind_vars says of a frame (have[i]). */
+enum {
+	ADDRSPACE_VAR_NOTFN = 0, /* not the watched function */
+	ADDRSPACE_VAR_UNKNOWN,   /* the function, but the value is not known
+				  * (no location at that pc, a register the
+				  * unwinder could not recover, an address
+				  * outside the stack copy) */
+	ADDRSPACE_VAR_READ,      /* vals[i] is the value at the sample */
+};
+
+/* As addrspace_unwind, and for each pcs[i] have[i] and vals[i] (arrays of
+ * max entries, owned by the caller). */
+int addrspace_unwind_vars(struct addrspace *as,
+			  const struct stack_snapshot *snap, uint64_t *pcs,
+			  uint64_t *vals, unsigned char *have, size_t max,
+			  size_t *n);
+
 /* Walks of as whose Erlang chain read at the sample did not start at the
  * frame the unwinder reached (its frames were left out), since it was
  * created. */

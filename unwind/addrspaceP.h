@@ -41,7 +41,40 @@ struct addrspace {
 	struct modsyms *symtabs; /* sorted symbols per module (addrspace_symtab.c) */
 	size_t nsymtabs, cap_symtabs;
 	uint64_t erl_mismatch; /* Erlang chains left out (addrspace_unwind.c) */
+	struct varcache *vars; /* the watched variable (addrspace_var.c) */
 };
+
+/* ---- the watched variable (addrspace_var.c) ---- */
+
+enum { ADDRSPACE_VAR_SLOTS = 1024 }; /* locations cached, by pc */
+
+struct varloc;
+
+/* A frame's registers as the unwinder recovered them (bit r of known: regs[r]
+ * is known), and its CFA when known. */
+struct var_frame {
+	uint64_t regs[ADDRSPACE_NREGS];
+	uint32_t known;
+	int have_cfa;
+	uint64_t cfa;
+};
+
+/* Where the watched variable is at address a (a pc, or a return address
+ * - 1), cached: NULL when a is not in the watched function (or nothing is
+ * watched), else a location (which may say that DWARF has none there).
+ * Borrowed until the next call. */
+const struct varloc *addrspace_var_at(struct addrspace *as, uint64_t a);
+
+/* The variable's value in frame f of the sample: from f's registers and
+ * the stack copy snap->stack (its first byte at stack_base) only.
+ * 0 and *out, or -1 when it cannot be known. */
+int addrspace_var_eval(const struct varloc *v, const struct var_frame *f,
+		       const struct stack_snapshot *snap, uint64_t stack_base,
+		       uint64_t *out);
+
+/* Forgets the cached locations (the modules changed); frees the watch. */
+void addrspace_var_forget(struct addrspace *as);
+void addrspace_var_free(struct addrspace *as);
 
 
 /* The name of the function at addr in mod, from a sorted copy of the

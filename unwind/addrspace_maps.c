@@ -81,6 +81,7 @@ void addrspace_free(struct addrspace *as)
 		return;
 	addrspace_clear(as);
 	addrspace_symtab_free(as);
+	addrspace_var_free(as);
 	if (as->dwfl)
 		dwfl_end(as->dwfl);
 	free(as->maps);

@@ -88,6 +88,7 @@ static int write_maps(const struct addrspace *as, FILE *f)
 void addrspace_release_modules(struct addrspace *as)
 {
 	addrspace_symtab_free(as); /* its tables point into the modules */
+	addrspace_var_forget(as);
 	if (as->dwfl)
 		dwfl_end(as->dwfl);
 	as->dwfl = NULL;
@@ -107,6 +108,7 @@ int addrspace_build_dwfl(struct addrspace *as)
 	 * ~100 ms per library mapped at a launched node's start-up, and the
 	 * rings overflowed), and drops those not reported again. */
 	as->dirty = 0;
+	addrspace_var_forget(as); /* a module may have gone, or moved */
 	if (!as->dwfl)
 		as->dwfl = dwfl_begin(&proc_callbacks);
 	if (!as->dwfl)

@@ -23,6 +23,12 @@ struct walk {
 	uint64_t rip; /* where a frame-pointer walk left JIT code */
 	size_t n_copy; /* pcs found before the first live read */
 	uint64_t rbp, rsp, rbx;
+	/* the watched variable (addrspace_unwind_vars): NULL have, none */
+	uint64_t *vals;
+	unsigned char *have;
+	const struct varloc *pend; /* frame pend_i's, until its CFA is known */
+	size_t pend_i;
+	struct var_frame pf;
 };
 
 /* Whether pc is JIT code known to the perf map (and in no ELF module). */
@@ -151,6 +157,50 @@ static int at_root(struct addrspace *as, uint64_t ra)
 	return mod && addrspace_symtab_is_root(as, mod, ra - 1);
 }
 
+/* The pending frame's variable, now that its CFA is known (or not). */
+static void var_settle(struct walk *w, int have_cfa, uint64_t cfa)
+{
+	uint64_t v;
+
+	if (!w->pend)
+		return;
+	w->pf.have_cfa = have_cfa;
+	w->pf.cfa = cfa;
+	if (addrspace_var_eval(w->pend, &w->pf, w->as->snap,
+			       w->as->stack_base, &v) == 0) {
+		w->vals[w->pend_i] = v;
+		w->have[w->pend_i] = ADDRSPACE_VAR_READ;
+	}
+	w->pend = NULL;
+}
+
+/* Frame w->n - 1 (state, at address a): its caller's sp is the CFA of
+ * the frame before; if it is in the watched function, its registers are
+ * kept until its own CFA is known (at the next frame). */
+static void var_frame(struct walk *w, Dwfl_Frame *state, uint64_t a)
+{
+	const struct varloc *v;
+	Dwarf_Word x;
+	int have_sp;
+
+	if (!w->have)
+		return;
+	have_sp = dwfl_frame_reg(state, 7, &x) == 0;
+	var_settle(w, have_sp, have_sp ? x : 0);
+	v = addrspace_var_at(w->as, a);
+	if (!v)
+		return;
+	w->have[w->n - 1] = ADDRSPACE_VAR_UNKNOWN;
+	w->pend = v;
+	w->pend_i = w->n - 1;
+	w->pf.known = 0;
+	for (unsigned r = 0; r < ADDRSPACE_NREGS; r++)
+		if (dwfl_frame_reg(state, r, &x) == 0) {
+			w->pf.regs[r] = x;
+			w->pf.known |= 1u << r;
+		}
+}
+
 static int frame_cb(Dwfl_Frame *state, void *arg)
 {
 	struct walk *w = arg;
@@ -187,6 +237,7 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	if (w->as->live_used && w->n_copy > w->n)
 		w->n_copy = w->n;
 	w->pcs[w->n++] = pc;
+	var_frame(w, state, activation ? pc : pc - 1);
 	if (in_jit(w->as, activation ? pc : pc - 1, NULL)) {
 		/* JIT code has no CFI: take the registers CFI recovered for
 		 * this frame and walk the frame-pointer chain ourselves */
@@ -443,6 +494,7 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 	as->stack_base = stack_base;
 	as->read_failed = 0;
 	rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, w);
+	var_settle(w, 0, 0); /* the last frame's caller is not known */
 	if (w->root)
 		rc = 0;
 	else if (as->read_failed && !w->jit)
@@ -453,13 +505,23 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 		     uint64_t *pcs, size_t max, size_t *n)
 {
+	return addrspace_unwind_vars(as, snap, pcs, NULL, NULL, max, n);
+}
+
+int addrspace_unwind_vars(struct addrspace *as,
+			  const struct stack_snapshot *snap, uint64_t *pcs,
+			  uint64_t *vals, unsigned char *have, size_t max,
+			  size_t *n)
+{
 	struct walk w = { .as = as, .snap = snap, .pcs = pcs, .max = max,
-			  .n_copy = SIZE_MAX };
+			  .n_copy = SIZE_MAX, .vals = vals, .have = have };
 	int rc;
 
 	*n = 0;
 	if (!max)
 		return 1;
+	if (have)
+		memset(have, 0, max);
 	as->live_state = 0;
 	as->live_used = 0;
 	if (addrspace_module_stale(as, snap->regs[16])) {
@@ -471,7 +533,10 @@ int addrspace_unwind(struct addrspace *as, const struct stack_snapshot *snap,
 	if (w.stale) {
 		w = (struct walk){ .as = as, .snap = snap, .pcs = pcs,
 				   .max = max, .retried = 1,
-				   .n_copy = SIZE_MAX };
+				   .n_copy = SIZE_MAX, .vals = vals,
+				   .have = have };
+		if (have)
+			memset(have, 0, max);
 		as->live_state = 0;
 		as->live_used = 0;
 		rc = addrspace_build_dwfl(as);
