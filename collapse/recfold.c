@@ -244,6 +244,8 @@ static void mark_dropped(struct rf *rf, const struct rec_sample *s)
 	int has_py = 0, fold, into_py = 0;
 
 	memset(rf->drop, 0, s->n);
+	/* a Python stack whose frames were left out ([python?]) is one */
+	has_py = !!(s->flags & REC_SF_PY_UNCONFIRMED);
 	for (uint32_t i = 0; i < s->n && !has_py; i++)
 		has_py = rf->frames[s->frames[i]].kind == FK_PYTHON;
 	if (!has_py || mode == RECFOLD_NATIVE_ALL)

@@ -220,11 +220,12 @@ static int build_user(struct dumper *d, pid_t tid, size_t *n, int *trunc)
 	if (d->g.py_err && !invalid)
 		npy = 0; /* the thread went away under the walk */
 	if (invalid)
-		d->g.py[npy++] = (struct pyframe){ "[invalid]", 1 };
+		d->g.py[npy++] = (struct pyframe){ .name = "[invalid]", .entry = 1 };
 	if (npy == 0)
 		return 0;
+	/* read while the thread was stopped: nothing to confirm */
 	return stack_python_merge(d->frames, d->g.py, npy, invalid, false,
-				  d->ids, n, 0, &flags, &st);
+				  d->ids, n, 0, &flags, &st, NULL);
 }
 
 static int grab(struct dumper *d, const struct dump_task *t)

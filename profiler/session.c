@@ -1051,6 +1051,8 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "python-bpf", st->py_bpf);
 		recwriter_count(s->w, "python-unread", st->py_unread);
 		recwriter_count(s->w, "python-unnamed", st->py_unnamed);
+		recwriter_count(s->w, "python-unconfirmed",
+				st->py_unconfirmed);
 		recwriter_count(s->w, "erlang-bpf", st->beam_bpf);
 		recwriter_count(s->w, "erlang-unread", st->beam_unread);
 		recwriter_count(s->w, "erlang-processes", st->beam_procs);
@@ -1102,13 +1104,24 @@ int session_finish(struct session *s, int run_err)
 		fprintf(stderr, "flamer: %llu stacks could not be unwound to "
 				"their root and end in [truncated]\n",
 			(unsigned long long)st->truncated);
-	if ((st->py_merged || st->py_ambiguous || st->py_invalid) && !fl_quiet)
+	if ((st->py_merged || st->py_ambiguous || st->py_invalid) &&
+	    !st->py_unconfirmed && !fl_quiet)
 		fprintf(stderr, "flamer: Python stacks: %llu merged, %llu "
 				"ambiguous (Python frames on top), %llu "
 				"[invalid]\n",
 			(unsigned long long)st->py_merged,
 			(unsigned long long)st->py_ambiguous,
 			(unsigned long long)st->py_invalid);
+	if (st->py_unconfirmed && !fl_quiet)
+		fprintf(stderr, "flamer: Python stacks: %llu merged, %llu "
+				"ambiguous (Python frames on top), %llu "
+				"[invalid], %llu not confirmed by the sample "
+				"([python?] in place of frames read after "
+				"it)\n",
+			(unsigned long long)st->py_merged,
+			(unsigned long long)st->py_ambiguous,
+			(unsigned long long)st->py_invalid,
+			(unsigned long long)st->py_unconfirmed);
 	if (st->py_cut && !fl_quiet)
 		fprintf(stderr, "flamer: %llu Python stacks were deeper than "
 				"%d frames: the leaf-most %d are kept, then "

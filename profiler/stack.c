@@ -4,6 +4,7 @@
 #include "../common/error.h"
 #include "../common/intern.h"
 #include "../common/log.h"
+#include "../common/num.h"
 #include "../unwind/addrspace.h"
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
@@ -16,6 +17,7 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_USER_FRAMES 1024
 #define MAX_IDS (REC_MAX_FRAMES)
@@ -33,6 +35,16 @@ struct stacks {
 	size_t nlocs;
 	size_t covered; /* frames of ids[] the locations stand for */
 	uint64_t *pcs;  /* unwound user pcs */
+	/* the eval loop's next_instr per pc (addrspace_unwind_vars), then
+	 * per native eval frame, leaf first (ev_*): the check of a late
+	 * Python read (struct pycheck) */
+	uint64_t *vals;
+	unsigned char *have;
+	uint64_t *ev_val;
+	unsigned char *ev_known;
+	size_t nev;
+	int ev_done; /* dwarf_frames looked for them in this sample */
+	unsigned late_us; /* FLAMER_TEST_LATE_US: live reads this late */
 	struct pyframe *py;
 	struct intern *nodebug; /* modules said to have no symbols */
 	struct pyrawframe *raw; /* frames of a BPF record, aligned */
@@ -41,6 +53,19 @@ struct stacks {
 	char erlproc[320];        /* the sample's Erlang process, or "" */
 	uint32_t *tmp;            /* MAX_IDS frame ids */
 };
+
+/* FLAMER_TEST_LATE_US: a test's delay before each live Python read (up
+ * to 100 ms), so that reads come after the thread moved on; 0 if unset or
+ * not a number. */
+static unsigned test_late_us(void)
+{
+	const char *v = getenv("FLAMER_TEST_LATE_US");
+	uint64_t us = 0;
+
+	if (!v || num_parse_u64(v, 0, 100000, &us))
+		return 0;
+	return (unsigned)us;
+}
 
 struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 			  struct kallsyms *ksyms)
@@ -53,17 +78,23 @@ struct stacks *stacks_new(const struct stack_options *o, struct frames *f,
 	}
 	b->opt = *o;
 	b->frames = f;
+	b->late_us = test_late_us();
 	b->ksyms = ksyms;
 	b->ids = malloc(MAX_IDS * sizeof *b->ids);
 	b->locs = malloc(MAX_IDS * sizeof *b->locs);
 	b->pcs = malloc(MAX_USER_FRAMES * sizeof *b->pcs);
+	b->vals = malloc(MAX_USER_FRAMES * sizeof *b->vals);
+	b->have = malloc(MAX_USER_FRAMES);
+	b->ev_val = malloc(MAX_USER_FRAMES * sizeof *b->ev_val);
+	b->ev_known = malloc(MAX_USER_FRAMES);
 	b->py = malloc((MAX_PY_FRAMES + 2) * sizeof *b->py);
 	b->nodebug = intern_new();
 	b->raw = malloc(PYBPF_MAX_FRAMES * sizeof *b->raw);
 	b->beam = malloc(sizeof *b->beam);
 	b->tmp = malloc(MAX_IDS * sizeof *b->tmp);
 	if (!b->ids || !b->locs || !b->pcs || !b->py || !b->nodebug || !b->raw ||
-	    !b->beam || !b->tmp) {
+	    !b->beam || !b->tmp || !b->vals || !b->have || !b->ev_val ||
+	    !b->ev_known) {
 		stacks_free(b);
 		return NULL;
 	}
@@ -78,6 +109,10 @@ void stacks_free(struct stacks *b)
 	free(b->ids);
 	free(b->locs);
 	free(b->pcs);
+	free(b->vals);
+	free(b->have);
+	free(b->ev_val);
+	free(b->ev_known);
 	free(b->py);
 	intern_free(b->nodebug);
 	free(b->raw);
@@ -413,7 +448,7 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	struct stack_snapshot snap = { 0 };
 	size_t npcs = 0;
 	uint64_t mism;
-	int rc, err = 0;
+	int rc, err = 0, watch;
 
 	if (!s->abi)
 		return 0; /* no user context (kernel thread) */
@@ -425,11 +460,25 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	if (ev->kind == EV_SAMPLE)
 		beam_snapshot(b, p, &snap);
 	mism = addrspace_erl_mismatch(wproc_addrspace(p));
-	rc = addrspace_unwind(wproc_addrspace(p), &snap, b->pcs,
-			      MAX_USER_FRAMES, &npcs);
+	/* a CPython process: the eval loop's place in the bytecode at the
+	 * sample, to check Python frames read later against */
+	watch = wproc_python(p) &&
+		addrspace_watch_var(wproc_addrspace(p), PYWALKER_EVAL_FUNCTION,
+				    PYWALKER_EVAL_VARIABLE) == 0;
+	rc = addrspace_unwind_vars(wproc_addrspace(p), &snap, b->pcs,
+				   watch ? b->vals : NULL,
+				   watch ? b->have : NULL, MAX_USER_FRAMES,
+				   &npcs);
 	b->st.beam_mismatch += addrspace_erl_mismatch(wproc_addrspace(p)) - mism;
 	if (rc < 0)
 		return rc;
+	b->ev_done = watch;
+	for (size_t i = 0; watch && i < npcs; i++) {
+		if (b->have[i] == ADDRSPACE_VAR_NOTFN)
+			continue;
+		b->ev_known[b->nev] = b->have[i] == ADDRSPACE_VAR_READ;
+		b->ev_val[b->nev++] = b->vals[i];
+	}
 	for (size_t i = 0; i < npcs && !err; i++)
 		err = user_frame(b, p, i ? b->pcs[i] - 1 : b->pcs[i], n);
 	/* a walk that reached _start (ld.so's has no end-of-stack CFI) and
@@ -479,7 +528,7 @@ static int bpf_pyframes(struct stacks *b, struct pywalker *pw,
 		return err;
 	*unnamed = err != 0;
 	if (py->status == PYBPF_FAULT) {
-		b->py[(*npy)++] = (struct pyframe){ "[invalid]", 1 };
+		b->py[(*npy)++] = (struct pyframe){ .name = "[invalid]", .entry = 1 };
 		*mark = 1;
 	} else if (py->status == PYBPF_CUT) {
 		*mark = PY_END_CUT; /* the merge marks the cut */
@@ -495,8 +544,9 @@ static int python_frames(struct stacks *b, struct wproc *p,
 			 size_t *n, size_t nkernel, uint32_t *flags)
 {
 	struct pywalker *pw = wproc_python(p);
+	struct pycheck chk = { pw, b->nev, b->ev_val, b->ev_known };
 	size_t npy = 0;
-	int err, mark, unnamed = 0;
+	int err, mark, unnamed = 0, late = 0;
 
 	if (!pw)
 		return 0;
@@ -519,9 +569,12 @@ static int python_frames(struct stacks *b, struct wproc *p,
 		return 0;
 	} else {
 		/* one frame more than kept: a deeper stack is cut, marked */
+		if (b->late_us) /* tests: a recorder behind its samples */
+			usleep(b->late_us);
 		err = pywalker_stack(pw, (pid_t)ev->tid, b->opt.lines, b->py,
 				     MAX_PY_FRAMES + 1, &npy);
 		mark = PY_END_ROOT;
+		late = 1;
 		if (err && err != -FE_BAD_MEMORY)
 			return 0; /* the process is going away */
 		if (npy > MAX_PY_FRAMES) {
@@ -529,7 +582,7 @@ static int python_frames(struct stacks *b, struct wproc *p,
 			mark = PY_END_CUT;
 		}
 		if (err) {
-			b->py[npy++] = (struct pyframe){ "[invalid]", 1 };
+			b->py[npy++] = (struct pyframe){ .name = "[invalid]", .entry = 1 };
 			mark = PY_END_INVALID;
 		}
 	}
@@ -537,9 +590,11 @@ static int python_frames(struct stacks *b, struct wproc *p,
 		return 0;
 	b->nlocs = 0; /* the merge reorders the frames: names only */
 	b->covered = SIZE_MAX;
+	if (late && !b->ev_done)
+		chk.n = SIZE_MAX; /* no unwinder's view (--unwind fp): none confirmed */
 	return stack_python_merge(b->frames, b->py, npy, mark,
 				  b->opt.python_only, b->ids, n, nkernel, flags,
-				  &b->st);
+				  &b->st, late ? &chk : NULL);
 }
 
 int stacks_build(struct stacks *b, struct wproc *p, const struct event *ev,
@@ -558,6 +613,8 @@ int stacks_build_py(struct stacks *b, struct wproc *p, const struct event *ev,
 	memset(out, 0, sizeof *out);
 	b->nlocs = b->covered = 0;
 	b->beam_given = 0;
+	b->nev = 0;
+	b->ev_done = 0;
 	if (py && py->status >= BEAMBPF_OK) {
 		/* an Erlang VM's record: its frames go in through the unwinder */
 		size_t len = py->len;

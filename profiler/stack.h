@@ -41,6 +41,8 @@ struct stack_stats {
 	uint64_t py_bpf;      /* samples of Python processes read by BPF */
 	uint64_t py_unread;   /* samples of such processes without a record */
 	uint64_t py_unnamed;  /* BPF chains with a code object gone since */
+	uint64_t py_unconfirmed; /* live reads not confirmed by the sample:
+				  * [python?] in place of Python frames */
 	uint64_t module_hits; /* addresses named from another process's */
 	uint64_t beam_bpf;    /* samples of Erlang VMs read by BPF */
 	uint64_t beam_unread; /* samples of such VMs without a record */
@@ -80,6 +82,9 @@ const struct stack_stats *stacks_stats(const struct stacks *b);
  * clone/clone3 for the others. */
 bool stack_is_root(const char *name);
 
+/* The frame in place of Python frames read too late to be trusted. */
+#define PYSTACK_UNCONFIRMED "[python?]"
+
 /* The most Python frames a sample keeps: the leaf-most ones of a deeper
  * stack, marked [truncated] at the cut (above CPython's default recursion
  * limit of 1000; a walk reads one frame per call on 3.8-3.10). */
@@ -101,8 +106,29 @@ enum py_end {
  * not known).  Writes the result to ids (room for REC_MAX_FRAMES), updates
  * *n, *flags and st.  Pure apart from naming frames in f.  0 or negative. */
 struct pyframe;
+struct pywalker;
+
+/* What the native stack says of Python frames read after the sample
+ * (from the live process): for each native eval-loop frame, leaf first,
+ * its next_instr at the sample (known[i]: read; else not known).  n is
+ * how many eval frames the unwinder saw (the merge takes no check that
+ * disagrees with the stack's own count). */
+struct pycheck {
+	const struct pywalker *w; /* borrowed: pywalker_at_instr */
+	size_t n;
+	const uint64_t *next_instr;
+	const unsigned char *known;
+};
+
+/* As above; chk non-NULL: py was read after the sample, and an eval
+ * call's Python frames are merged only when chk confirms that call was
+ * running them (pywalker_at_instr); otherwise that eval frame becomes
+ * "[python?]" and its Python frames are left out.  A stack with such a
+ * frame, or whose Python frames could not be placed at all, is flagged
+ * REC_SF_PY_UNCONFIRMED and counted in st->py_unconfirmed. */
 int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
 		       int end, bool python_only, uint32_t *ids, size_t *n,
-		       size_t nkernel, uint32_t *flags, struct stack_stats *st);
+		       size_t nkernel, uint32_t *flags, struct stack_stats *st,
+		       const struct pycheck *chk);
 
 #endif

@@ -129,9 +129,143 @@ static int stack_on_top(struct frames *f, struct pymerge *m,
 	return err;
 }
 
+/* The marker of an eval call whose Python frames were left out. */
+static int put_unconfirmed(struct frames *f, struct pymerge *m)
+{
+	if (m->n == REC_MAX_FRAMES) {
+		m->full = 1;
+		return 0;
+	}
+	return frames_id(f, FK_INVALID, PYSTACK_UNCONFIRMED, "",
+			 &m->out[m->n++]);
+}
+
+/* Whether run k (its leaf-most frame py[from]) is the one eval frame k
+ * (leaf first) was running at the sample. */
+static int run_confirmed(const struct pycheck *chk, const struct pyframe *py,
+			 size_t k, size_t from)
+{
+	return k < chk->n && chk->known[k] &&
+	       pywalker_at_instr(chk->w, &py[from], chk->next_instr[k]) == 1;
+}
+
+/* The merge of a late read (chk): as merge_runs, one run per eval frame
+ * from the leaf, but a run goes in only if the sample confirms it; an
+ * unconfirmed one leaves "[python?]" in place of its eval frame.  Runs
+ * left over at the root end (the native stack was cut) go in only if
+ * every run placed was confirmed.  Returns the number of runs left out
+ * (*out) and 0, or negative. */
+static int merge_checked(struct frames *f, struct pymerge *m,
+			 const struct pycheck *chk, const uint32_t *ids,
+			 size_t end, size_t n, size_t nkernel, int cut,
+			 size_t *left_out)
+{
+	size_t seg = 0, start = 0, bad = 0;
+	int err = 0;
+
+	for (size_t i = nkernel; i < end && !err; i++) {
+		if (!pywalker_is_eval_symbol(frames_name(f, ids[i])) ||
+		    seg == m->nseg) {
+			put_ids(m, ids, i, i + 1);
+			continue;
+		}
+		if (run_confirmed(chk, m->py, seg, start)) {
+			err = put_py(f, m, start, m->seg_end[seg], 0);
+		} else {
+			bad++;
+			err = put_unconfirmed(f, m);
+		}
+		start = m->seg_end[seg++];
+		if (!err && cut && seg == m->nseg)
+			err = put_cut(f, m);
+		if (cut && seg == m->nseg && !err)
+			goto out;
+	}
+	if (!err && seg < m->nseg) {
+		if (bad || seg == 0) {
+			bad += m->nseg - seg;
+			err = put_unconfirmed(f, m);
+		} else {
+			err = put_py(f, m, start, m->npy, 0);
+		}
+	}
+	put_ids(m, ids, end, n);
+	if (!err && cut && end == n)
+		err = put_cut(f, m);
+out:
+	*left_out = bad;
+	return err;
+}
+
+/* A late read that cannot be placed (more eval frames than runs, or a
+ * walk that met inconsistent memory): the native stack, "[python?]" in
+ * place of its root-most eval frame; none when it has no eval frame (no
+ * Python code was running on it). */
+static int native_unconfirmed(struct frames *f, struct pymerge *m,
+			      const uint32_t *ids, size_t n, size_t nkernel,
+			      bool python_only)
+{
+	size_t root = SIZE_MAX;
+
+	for (size_t i = nkernel; i < n; i++)
+		if (pywalker_is_eval_symbol(frames_name(f, ids[i])))
+			root = i;
+	if (python_only)
+		return root == SIZE_MAX ? 0 : put_unconfirmed(f, m);
+	for (size_t i = nkernel; i < n; i++) {
+		int err = i == root ? put_unconfirmed(f, m) : 0;
+
+		if (err)
+			return err;
+		if (i != root)
+			put_ids(m, ids, i, i + 1);
+	}
+	return 0;
+}
+
+/* The merge of frames read after the sample, each eval call checked. */
+static int merge_late(struct frames *f, struct pymerge *m,
+		      const struct pycheck *chk, uint32_t *ids, size_t *n,
+		      size_t end, size_t nkernel, size_t neval, int cut,
+		      int pyend, bool python_only, uint32_t *flags,
+		      struct stack_stats *st)
+{
+	int pycut = pyend == PY_END_CUT;
+	size_t left_out = 1;
+	int err;
+
+	if (chk->n != neval || pyend == PY_END_INVALID ||
+	    !(neval == m->nseg || (pycut && neval > m->nseg) ||
+	      (cut && neval < m->nseg)))
+		err = native_unconfirmed(f, m, ids, *n, nkernel, python_only);
+	else if (python_only) {
+		/* every run must be confirmed: the native frames that would
+		 * say where an unconfirmed one was are not kept */
+		size_t start = 0, k = 0;
+
+		left_out = 0;
+		for (; k < m->nseg && k < neval; start = m->seg_end[k++])
+			left_out += !run_confirmed(chk, m->py, k, start);
+		left_out += k == 0;
+		err = left_out ? put_unconfirmed(f, m) :
+				 stack_on_top(f, m, ids, *n, nkernel, pyend,
+					      python_only);
+	} else
+		err = merge_checked(f, m, chk, ids, end, *n, nkernel, pycut,
+				    &left_out);
+	if (left_out) {
+		*flags |= REC_SF_PY_UNCONFIRMED;
+		st->py_unconfirmed++;
+	} else {
+		st->py_merged++;
+	}
+	return err;
+}
+
 int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
 		       int pyend, bool python_only, uint32_t *ids, size_t *n,
-		       size_t nkernel, uint32_t *flags, struct stack_stats *st)
+		       size_t nkernel, uint32_t *flags, struct stack_stats *st,
+		       const struct pycheck *chk)
 {
 	static struct pymerge m; /* large; the recorder is single-threaded */
 	size_t neval = 0, end = *n;
@@ -153,7 +287,10 @@ int stack_python_merge(struct frames *f, const struct pyframe *py, size_t npy,
 		*flags |= REC_SF_TRUNCATED;
 		st->py_cut++;
 	}
-	if (invalid) {
+	if (chk) {
+		err = merge_late(f, &m, chk, ids, n, end, nkernel, neval, cut,
+				 pyend, python_only, flags, st);
+	} else if (invalid) {
 		*flags |= REC_SF_PY_INVALID;
 		st->py_invalid++;
 		err = stack_on_top(f, &m, ids, *n, nkernel, pyend, python_only);

@@ -127,6 +127,9 @@ enum frame_kind {
 					* intervals without a stack given to
 					* this sampled stack (an estimate,
 					* docs/offcpu.md) */
+#define REC_SF_PY_UNCONFIRMED (1u << 5) /* Python frames read late and not
+					 * confirmed by the sample: left out,
+					 * [python?] in their place */
 
 /* END status */
 #define REC_END_INTERRUPTED (1u << 0) /* stopped by SIGINT/SIGTERM */

@@ -13,6 +13,7 @@
 #include "../../profiler/stack.h"
 #include "../../profiler/world.h"
 #include "../../unwind/python/python.h"
+#include "../../unwind/python/pyint.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -597,7 +598,8 @@ static void test_python_merge(void)
 		"_PyEval_EvalFrameDefault", "PyObject_Call",
 		"_PyEval_EvalFrameDefault", "main", "_start" };
 	struct pyframe py[3] = {
-		{ "g (t.py)", 0 }, { "f (t.py)", 1 }, { "<module> (t.py)", 1 },
+		{ "g (t.py)", 0, 0, 0 }, { "f (t.py)", 1, 0, 0 },
+		{ "<module> (t.py)", 1, 0, 0 },
 	};
 	uint32_t ids[REC_MAX_FRAMES];
 	size_t n = 7;
@@ -609,7 +611,7 @@ static void test_python_merge(void)
 		CHECK(frames_id(f, i ? FK_NATIVE : FK_KERNEL, native[i], "m",
 				&ids[i]) == 0);
 	/* two eval frames, two runs: each run replaces its eval frame */
-	CHECK(stack_python_merge(f, py, 3, 0, false, ids, &n, 1, &flags, &st) == 0);
+	CHECK(stack_python_merge(f, py, 3, 0, false, ids, &n, 1, &flags, &st, NULL) == 0);
 	names(f, ids, n, text, sizeof text);
 	CHECK_STR(text, "sys_read;deflate;g (t.py);f (t.py);PyObject_Call;"
 			"<module> (t.py);main;_start");
@@ -620,7 +622,7 @@ static void test_python_merge(void)
 	for (size_t i = 0; i < n; i++)
 		CHECK(frames_id(f, i ? FK_NATIVE : FK_KERNEL, native[i], "m",
 				&ids[i]) == 0);
-	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st) == 0);
+	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st, NULL) == 0);
 	CHECK(st.py_ambiguous == 1 && (flags & REC_SF_PY_AMBIGUOUS));
 	names(f, ids, n, text, sizeof text);
 	CHECK_STR(text, "sys_read;g (t.py);f (t.py);deflate;"
@@ -635,7 +637,7 @@ static void test_python_merge(void)
 		CHECK(frames_id(f, i ? FK_NATIVE : FK_KERNEL, native[i], "m",
 				&ids[i]) == 0);
 	CHECK(stack_python_merge(f, py, 2, PY_END_CUT, false, ids, &n, 1,
-				 &flags, &st) == 0);
+				 &flags, &st, NULL) == 0);
 	names(f, ids, n, text, sizeof text);
 	CHECK_STR(text, "sys_read;deflate;g (t.py);f (t.py);[truncated]");
 	CHECK(st.py_cut == 1 && (flags & REC_SF_TRUNCATED) &&
@@ -647,7 +649,7 @@ static void test_python_merge(void)
 	CHECK(frames_id(f, FK_NATIVE, "main", "m", &ids[1]) == 0);
 	CHECK(frames_id(f, FK_NATIVE, "_start", "m", &ids[2]) == 0);
 	CHECK(stack_python_merge(f, py, 2, PY_END_CUT, false, ids, &n, 1,
-				 &flags, &st) == 0);
+				 &flags, &st, NULL) == 0);
 	names(f, ids, n, text, sizeof text);
 	CHECK_STR(text, "sys_read;g (t.py);f (t.py);[truncated];main;_start");
 	CHECK(st.py_cut == 2 && (flags & REC_SF_PY_AMBIGUOUS));
@@ -661,7 +663,7 @@ static void test_python_merge(void)
 		CHECK(frames_id(f, FK_NATIVE, "_PyEval_EvalFrameDefault", "m", &eval_id) == 0);
 		CHECK(frames_id(f, FK_NATIVE, "_start", "m", &start_id) == 0);
 		for (size_t i = 0; i < 200; i++)
-			many[i] = (struct pyframe){ "r (t.py)", i == 199 };
+			many[i] = (struct pyframe){ "r (t.py)", i == 199, 0, 0 };
 		n = 4000;
 		for (size_t i = 0; i < n; i++)
 			ids[i] = native_id;
@@ -669,7 +671,7 @@ static void test_python_merge(void)
 		ids[n - 1] = start_id;
 		flags = 0;
 		CHECK(stack_python_merge(f, many, 200, 0, false, ids, &n, 0,
-					 &flags, &st) == 0);
+					 &flags, &st, NULL) == 0);
 		CHECK(n == REC_MAX_FRAMES);
 		CHECK_STR(frames_name(f, ids[n - 1]), "[truncated]");
 		CHECK_STR(frames_name(f, ids[10]), "r (t.py)");
@@ -678,7 +680,133 @@ static void test_python_merge(void)
 	frames_free(f);
 }
 
+/* Builds ids[] from names (the first one a kernel frame). */
+static size_t set_native(struct frames *f, uint32_t *ids, const char **nat,
+			 size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		CHECK(frames_id(f, i ? FK_NATIVE : FK_KERNEL, nat[i], "m",
+				&ids[i]) == 0);
+	return n;
+}
+
+/* Python frames read after the sample (the live read, no BPF): an eval
+ * call's frames are merged only when its next_instr at the sample is
+ * where the frame read later stands (3.12: 0-64 bytes past the frame's
+ * instruction pointer); else "[python?]" in their place. */
+static void test_python_late(void)
+{
+	struct frames *f = frames_new((struct sink){ &quiet_ops, NULL });
+	struct pywalker *w = NULL;
+	static const char *one[] = { "sys_read", "deflate",
+		"_PyEval_EvalFrameDefault", "main", "_start" };
+	static const char *two[] = { "sys_read", "deflate",
+		"_PyEval_EvalFrameDefault", "PyObject_Call",
+		"_PyEval_EvalFrameDefault", "main", "_start" };
+	static const char *none[] = { "sys_read", "_dl_relocate_object",
+		"_dl_start", "_start" };
+	/* g called f in one eval call (3.12: g is not an entry frame) */
+	struct pyframe py[2] = {
+		{ "g (t.py)", 0, 0x7000, 0x10000 },
+		{ "f (t.py)", 1, 0x8000, 0x20000 },
+	};
+	struct pyframe py2[2] = {
+		{ "g (t.py)", 1, 0x7000, 0x10000 },
+		{ "f (t.py)", 1, 0x8000, 0x20000 },
+	};
+	uint64_t at[2] = { 0x10002, 0x20010 };
+	unsigned char known[2] = { 1, 1 };
+	struct pycheck chk;
+	uint32_t ids[REC_MAX_FRAMES], flags = 0;
+	size_t n;
+	struct stack_stats st = { 0 };
+	char text[512];
+
+	CHECK(pywalker_new_fake(getpid(), 12, 0x1000, &w) == 0);
+	chk = (struct pycheck){ w, 1, at, known };
+	/* confirmed: merged as usual */
+	n = set_native(f, ids, one, 5);
+	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;deflate;g (t.py);f (t.py);main;_start");
+	CHECK(st.py_merged == 1 && st.py_unconfirmed == 0 && flags == 0);
+	/* the eval loop was elsewhere at the sample (another code object,
+	 * or before the frame's instruction): [python?], frames left out */
+	uint64_t away[] = { 0x30002, 0x10000 - 2, 0x10002 + 64 };
+	for (size_t i = 0; i < 3; i++) {
+		chk.next_instr = &away[i];
+		flags = 0;
+		n = set_native(f, ids, one, 5);
+		CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags,
+					 &st, &chk) == 0);
+		names(f, ids, n, text, sizeof text);
+		CHECK_STR(text, "sys_read;deflate;[python?];main;_start");
+		CHECK(flags & REC_SF_PY_UNCONFIRMED);
+	}
+	CHECK(st.py_unconfirmed == 3);
+	/* not known at the sample (no DWARF location there): the same */
+	chk.next_instr = at;
+	known[0] = 0;
+	n = set_native(f, ids, one, 5);
+	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;deflate;[python?];main;_start");
+	known[0] = 1;
+	/* the unwinder's count of eval frames is not the stack's: none
+	 * confirmed, [python?] at the root-most eval frame */
+	chk.n = 2;
+	n = set_native(f, ids, one, 5);
+	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;deflate;[python?];main;_start");
+	/* two eval calls: the leaf one confirmed, the root one not */
+	at[1] = 0x90000;
+	n = set_native(f, ids, two, 7);
+	CHECK(stack_python_merge(f, py2, 2, 0, false, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;deflate;g (t.py);PyObject_Call;[python?];"
+			"main;_start");
+	/* both confirmed */
+	at[1] = 0x20010;
+	flags = 0;
+	n = set_native(f, ids, two, 7);
+	CHECK(stack_python_merge(f, py2, 2, 0, false, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;deflate;g (t.py);PyObject_Call;f (t.py);"
+			"main;_start");
+	CHECK(flags == 0);
+	/* a whole native stack without an eval frame (the dynamic loader,
+	 * before Python ran): the frames read later are not attached */
+	chk.n = 0;
+	n = set_native(f, ids, none, 4);
+	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;_dl_relocate_object;_dl_start;_start");
+	CHECK(flags & REC_SF_PY_UNCONFIRMED);
+	/* --python-only: the Python frames when confirmed, else the marker */
+	chk.n = 1;
+	n = set_native(f, ids, one, 5);
+	CHECK(stack_python_merge(f, py, 2, 0, true, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;g (t.py);f (t.py)");
+	chk.next_instr = away;
+	n = set_native(f, ids, one, 5);
+	CHECK(stack_python_merge(f, py, 2, 0, true, ids, &n, 1, &flags, &st,
+				 &chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, "sys_read;[python?]");
+	pywalker_free(w);
+	frames_free(f);
+}
+
 #define TESTS(X) X(test_decode_sample) X(test_decode_layouts) \
 	X(test_decode_side_band) X(test_ring) X(test_order) X(test_order_stop) \
-	X(test_world) X(test_python_merge)
+	X(test_world) X(test_python_merge) X(test_python_late)
 CHECK_MAIN(TESTS)

@@ -230,7 +230,10 @@ static void fill_layout(struct found *f, struct pylayout *l)
 		int32_t *dst = py_field_at(l, i);
 		int s = f->have[fs->s1] ? fs->s1 : fs->s2;
 
-		*dst = f->have[s] ? alt_offset(&f->die[s], fs->path) : -1;
+		/* a struct outside its versions (PyBytesObject after 3.10)
+		 * gives nothing: the version does not use it */
+		*dst = f->have[s] && wanted(l->minor, s) ?
+			       alt_offset(&f->die[s], fs->path) : -1;
 	}
 }
 

@@ -17,6 +17,7 @@
 	X(PS_IFRAME, "_PyInterpreterFrame", 11, 13)                        \
 	X(PS_FRAMEOBJ, "PyFrameObject|_frame", 8, 10)                      \
 	X(PS_CODE, "PyCodeObject", 8, 13)                                  \
+	X(PS_BYTES, "PyBytesObject", 8, 10)                                \
 	X(PS_ASCII, "PyASCIIObject", 8, 13)                                \
 	X(PS_COMPACT, "PyCompactUnicodeObject", 8, 13)
 
@@ -52,6 +53,8 @@ enum py_struct {
 	X(co_firstlineno, PS_CODE, PS_CODE, "co_firstlineno")               \
 	X(co_linetable, PS_CODE, PS_CODE, "co_linetable|co_lnotab")         \
 	X(co_code_adaptive, PS_CODE, PS_CODE, "co_code_adaptive")           \
+	X(co_code, PS_CODE, PS_CODE, "co_code")                             \
+	X(bytes_sval, PS_BYTES, PS_BYTES, "ob_sval")                        \
 	X(str_length, PS_ASCII, PS_ASCII, "length")                         \
 	X(str_state, PS_ASCII, PS_ASCII, "state")                           \
 	X(str_ascii_size, PS_ASCII, PS_ASCII, "")                           \

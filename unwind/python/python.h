@@ -66,6 +66,10 @@ struct pyframe {
 	 * frame executes (3.11: is_entry; 3.12+: the frame above a C-stack shim
 	 * frame; 3.8-3.10: every frame). */
 	int entry;
+	/* The code object's address and the frame's raw instruction field
+	 * (f_lasti before 3.11, else the instruction pointer) as read; 0
+	 * for a marker frame. */
+	uint64_t code, instr;
 };
 
 /* pywalker_stack - the Python frames of native thread tid, leaf first, at
@@ -125,6 +129,27 @@ struct pyrawframe {
 int pywalker_name_raw(struct pywalker *w, const struct pyrawframe *raw,
 		      size_t n, int root_known, int with_lines,
 		      struct pyframe *out, size_t *nout);
+
+/* The eval loop's local variable that says where it is in the bytecode:
+ * read at the sample from the native eval frame (DWARF, addrspace.h's
+ * addrspace_watch_var), it tells whether a frame read later is the one
+ * that eval call was running. */
+#define PYWALKER_EVAL_FUNCTION "_PyEval_EvalFrameDefault"
+#define PYWALKER_EVAL_VARIABLE "next_instr"
+
+/* pywalker_at_instr - whether next_instr, the eval loop's next_instr as
+ * read at the sample in the eval call whose leaf-most Python frame is f
+ * (read later, from the live process), shows that call running f's code
+ * at f's instruction: 1 yes, 0 no (another code object, or another place
+ * in it: the thread moved on between the sample and the read), -1 when
+ * this version's frames do not allow the check (before 3.11: f_lasti is
+ * an offset into co_code, whose address is not read).  next_instr points
+ * just past the instruction being run, or past its inline caches: it is
+ * taken as the same place when it lies 0 to PYWALKER_INSTR_SLACK bytes
+ * after the frame's instruction pointer. */
+#define PYWALKER_INSTR_SLACK 64
+int pywalker_at_instr(const struct pywalker *w, const struct pyframe *f,
+		      uint64_t next_instr);
 
 /* True if sym, a native symbol name, is the interpreter's eval loop
  * (_PyEval_EvalFrameDefault and its compiler-split parts such as ".cold"),

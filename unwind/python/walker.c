@@ -41,6 +41,7 @@ enum {
 struct code_entry {
 	uint64_t addr; /* 0 = empty */
 	uint64_t filename, name, qualname, linetable;
+	uint64_t co_code;     /* 3.8-3.10: the bytecode's bytes object */
 	int32_t firstlineno;
 	const char *label;    /* "qualname (file)", interned */
 	const char *qual;     /* interned */
@@ -237,6 +238,8 @@ static void code_ident(const struct pywalker *w, const unsigned char *b,
 	e->qualname = l->co_qualname >= 0 ?
 			      get_u64(b, (int32_t)(l->co_qualname - lo)) : 0;
 	e->linetable = get_u64(b, (int32_t)(l->co_linetable - lo));
+	e->co_code = l->co_code >= 0 ?
+			     get_u64(b, (int32_t)(l->co_code - lo)) : 0;
 	e->firstlineno = get_i32(b, (int32_t)(l->co_firstlineno - lo));
 }
 
@@ -734,6 +737,7 @@ static int name_frames(struct pywalker *w, const struct rawframe *raw,
 				return err == -ENOMEM || err == -ESRCH ?
 					       err : -FE_BAD_MEMORY;
 			if (!e) {
+				out[*n] = (struct pyframe){ 0 };
 				out[*n].name = PYWALKER_UNNAMED;
 				out[*n].entry = r->entry;
 				(*n)++;
@@ -746,6 +750,8 @@ static int name_frames(struct pywalker *w, const struct rawframe *raw,
 			if (!out[*n].name)
 				return -ENOMEM;
 			out[*n].entry = r->entry;
+			out[*n].code = r->code;
+			out[*n].instr = r->instr;
 			(*n)++;
 		}
 	}
@@ -857,7 +863,7 @@ static void compute_spans(struct pywalker *w)
 	int32_t fr[] = {l->fr_previous, l->fr_code, l->fr_instr, l->fr_owner,
 			l->fr_is_entry};
 	int32_t co[] = {l->co_filename, l->co_name, l->co_qualname,
-			l->co_firstlineno, l->co_linetable};
+			l->co_firstlineno, l->co_linetable, l->co_code};
 	int32_t lo = INT32_MAX, hi = 0;
 
 	for (size_t i = 0; i < 5; i++) {
@@ -865,6 +871,8 @@ static void compute_spans(struct pywalker *w)
 			w->ts_span = (size_t)ts[i] + 8;
 		if (fr[i] + 8 > (int32_t)w->fr_span)
 			w->fr_span = (size_t)fr[i] + 8;
+	}
+	for (size_t i = 0; i < sizeof co / sizeof *co; i++) {
 		if (co[i] >= 0 && co[i] < lo)
 			lo = co[i];
 		if (co[i] + 8 > hi)
@@ -1018,6 +1026,31 @@ const char *pywalker_layout_source(const struct pywalker *w)
 const char *pywalker_binary(const struct pywalker *w)
 {
 	return w->t.path;
+}
+
+int pywalker_at_instr(const struct pywalker *w, const struct pyframe *f,
+		      uint64_t next_instr)
+{
+	uint64_t at = f->instr;
+
+	if (!f->code)
+		return 0;
+	if (w->l.minor <= 10) {
+		/* f_lasti is an offset into the bytes object co_code, named
+		 * when the frame was (the code object's cache entry) */
+		const struct code_entry *e = &w->codes[code_slot(f->code)];
+		long off = instr_offset(w, f->code, f->instr);
+
+		if (e->addr != f->code || !ptr_ok(e->co_code) ||
+		    w->l.bytes_sval < 0)
+			return -1;
+		if (off < 0)
+			return 0; /* not started: it is not calling anything */
+		at = e->co_code + (uint64_t)w->l.bytes_sval + (uint64_t)off;
+	}
+	if (!at)
+		return 0;
+	return next_instr >= at && next_instr - at <= PYWALKER_INSTR_SLACK;
 }
 
 int pywalker_is_eval_symbol(const char *sym)
