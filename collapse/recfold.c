@@ -90,6 +90,8 @@ struct rf {
 	size_t nframes, fcap;
 	struct umap comm;       /* pid -> name id */
 	struct umap thread;     /* tid -> name id */
+	struct umap pythread;   /* tid -> Python's name for it (name id) */
+	struct umap pythread_pid; /* tid -> the pid that name was read in */
 	struct intern *keys;    /* pid, tid, frame ids root first */
 	double *weights;
 	size_t wcap;
@@ -533,6 +535,14 @@ static int on_record(struct rf *rf, const struct rec_record *rec,
 		if (id < 0)
 			return (int)id;
 		return umap_put(&rf->thread, rec->u.thread.tid, (uint32_t)id);
+	case REC_THREAD_PYTHON:
+		id = add_name(rf, rec->u.thread.name.s, rec->u.thread.name.len, "", 0);
+		if (id < 0)
+			return (int)id;
+		if (umap_put(&rf->pythread_pid, rec->u.thread.tid,
+			     rec->u.thread.pid))
+			return -ENOMEM;
+		return umap_put(&rf->pythread, rec->u.thread.tid, (uint32_t)id);
 	case REC_LOST:
 		rf->lost_sum += rec->u.lost.count;
 		return 0;
@@ -606,6 +616,7 @@ static int root_of(struct rf *rf, uint32_t pid, uint32_t tid, size_t *len,
 {
 	const char *comm = name_of(rf, umap_get(&rf->comm, pid));
 	const char *tname = name_of(rf, umap_get(&rf->thread, tid));
+	const char *pyname;
 	char pidbuf[32];
 	int err;
 
@@ -619,6 +630,12 @@ static int root_of(struct rf *rf, uint32_t pid, uint32_t tid, size_t *len,
 	}
 	if (!tname)
 		tname = comm;
+	/* the name Python gives the thread, read in this process; an empty
+	 * one was withdrawn (exec) */
+	pyname = umap_get(&rf->pythread_pid, tid) == (int64_t)pid ?
+			 name_of(rf, umap_get(&rf->pythread, tid)) : NULL;
+	if (pyname && *pyname)
+		tname = pyname;
 	*len = 0;
 	/* group name first, then the root text after it */
 	err = append(rf, len, "%s-%u/%u %s", comm, pid, tid, tname);
@@ -835,6 +852,8 @@ static void rf_free(struct rf *rf)
 	free(rf->frames);
 	free(rf->comm.slots);
 	free(rf->thread.slots);
+	free(rf->pythread.slots);
+	free(rf->pythread_pid.slots);
 	free(rf->weights);
 	free(rf->tl);
 	free(rf->kbuf);

@@ -34,6 +34,9 @@ struct sink_ops {
 	 * files[n] innermost first (a file may be NULL). */
 	int (*lines)(void *ctx, uint32_t loc, uint32_t n, const uint32_t *lines,
 		     const char *const *files);
+	/* Optional.  The name Python gives thread tid (THREAD_PYTHON). */
+	int (*thread_python)(void *ctx, uint32_t pid, uint32_t tid,
+			     const char *name);
 };
 
 struct sink {

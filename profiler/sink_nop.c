@@ -18,5 +18,5 @@ int sink_nop_lost(void *c, uint64_t t, uint64_t n) { return 0; }
 
 const struct sink_ops sink_nop_ops = {
 	sink_nop_proc, sink_nop_thread, sink_nop_map, sink_nop_frame,
-	sink_nop_sample, sink_nop_lost, NULL, NULL,
+	sink_nop_sample, sink_nop_lost, NULL, NULL, NULL,
 };

@@ -47,8 +47,15 @@ static int s_lines(void *ctx, uint32_t loc, uint32_t n, const uint32_t *lines,
 	return recwriter_lines(ctx, loc, n, lines, files);
 }
 
+static int s_thread_python(void *ctx, uint32_t pid, uint32_t tid,
+			   const char *name)
+{
+	return recwriter_thread_python(ctx, pid, tid, name);
+}
+
 static const struct sink_ops recording_ops = {
 	s_proc, s_thread, s_map, s_frame, s_sample, s_lost, s_loc, s_lines,
+	s_thread_python,
 };
 
 struct sink sink_recording(struct recwriter *w)

@@ -84,9 +84,20 @@ static int tee_lines(void *ctx, uint32_t loc, uint32_t n, const uint32_t *lines,
 		       err : t->b.ops->lines(t->b.ctx, loc, n, lines, files);
 }
 
+static int tee_thread_python(void *ctx, uint32_t pid, uint32_t tid,
+			     const char *name)
+{
+	struct tee *t = ctx;
+	int err = t->a.ops->thread_python ?
+			  t->a.ops->thread_python(t->a.ctx, pid, tid, name) : 0;
+
+	return err || !t->b.ops->thread_python ?
+		       err : t->b.ops->thread_python(t->b.ctx, pid, tid, name);
+}
+
 static const struct sink_ops tee_ops = {
 	tee_proc, tee_thread, tee_map, tee_frame, tee_sample, tee_lost,
-	tee_loc, tee_lines,
+	tee_loc, tee_lines, tee_thread_python,
 };
 
 int sink_tee(struct sink a, struct sink b, struct sink *out)

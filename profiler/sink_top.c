@@ -97,7 +97,7 @@ static int on_sample(void *ctx, const struct rec_sample *s)
 
 static const struct sink_ops top_ops = {
 	sink_nop_proc, sink_nop_thread, sink_nop_map, on_frame, on_sample,
-	sink_nop_lost, NULL, NULL,
+	sink_nop_lost, NULL, NULL, NULL,
 };
 
 struct sink sink_top(struct top *t)

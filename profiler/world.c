@@ -43,6 +43,8 @@ struct wproc {
 	struct pywalker *py;    /* NULL when not CPython */
 	size_t py_checked;      /* nmaps + 1 at the last detection, 0 never */
 	int py_failed;
+	uint64_t pynames_at;    /* ns of the last read of its thread names */
+	int pynames_off;        /* its thread names cannot be read */
 	uint64_t py_bpf_since;  /* CLOCK_MONOTONIC ns when registered with
 				 * the BPF program, 0: not registered */
 	struct perfmap *jit;    /* /tmp/perf-PID.map, NULL when absent */
@@ -75,6 +77,8 @@ struct wthread {
 	pid_t pid, tid;
 	char comm[32];
 	int sampled;
+	char *pyname;     /* the Python name announced (THREAD_PYTHON), or NULL */
+	int pyname_tries; /* name reads since it was first sampled without one */
 };
 
 struct world {
@@ -138,6 +142,8 @@ static void release_interp(struct wproc *p)
 	p->py = NULL;
 	p->py_checked = 0;
 	p->py_failed = 0;
+	p->pynames_at = 0;
+	p->pynames_off = 0;
 	if (p->as)
 		addrspace_set_jit(p->as, NULL, NULL);
 	perfmap_free(p->jit);
@@ -178,8 +184,11 @@ void world_free(struct world *w)
 	for (size_t i = 0; w->procs && i < intern_count(w->pids); i++)
 		if (w->procs[i])
 			free_proc(w->procs[i]);
-	for (size_t i = 0; w->threads && i < intern_count(w->tids); i++)
+	for (size_t i = 0; w->threads && i < intern_count(w->tids); i++) {
+		if (w->threads[i])
+			free(w->threads[i]->pyname);
 		free(w->threads[i]);
+	}
 	free(w->procs);
 	free(w->threads);
 	intern_free(w->pids);
@@ -434,6 +443,11 @@ static int new_thread(struct world *w, pid_t pid, pid_t tid, const char *comm,
 			return -ENOMEM;
 		w->threads[id] = t;
 	}
+	if (t->pid != pid || t->tid != tid) { /* a tid reused */
+		free(t->pyname);
+		t->pyname = NULL;
+		t->pyname_tries = 0;
+	}
 	t->pid = pid;
 	t->tid = tid;
 	t->comm[0] = '\0';
@@ -452,6 +466,20 @@ static int new_thread(struct world *w, pid_t pid, pid_t tid, const char *comm,
 int world_add_thread(struct world *w, pid_t pid, pid_t tid)
 {
 	return new_thread(w, pid, tid, NULL, NULL);
+}
+
+/* A thread's Python name no longer holds (exec): an empty THREAD_PYTHON
+ * says so. */
+static int clear_pyname(struct world *w, struct wthread *t)
+{
+	if (!t || !t->pyname)
+		return 0;
+	free(t->pyname);
+	t->pyname = NULL;
+	t->pyname_tries = 0;
+	return w->sink.ops->thread_python ?
+		       w->sink.ops->thread_python(w->sink.ctx, (uint32_t)t->pid,
+						  (uint32_t)t->tid, "") : 0;
 }
 
 /* ---- events ---- */
@@ -527,6 +555,9 @@ static int apply_comm(struct world *w, const struct event *ev)
 	int err;
 
 	if (ev->u.comm.exec) {
+		err = clear_pyname(w, find_thread(w, (pid_t)ev->tid));
+		if (err)
+			return err;
 		/* exec: a new address space; its mappings follow as MMAP2 */
 		err = learn_process(w, (pid_t)ev->pid, &p);
 		if (err)
@@ -829,6 +860,60 @@ void world_warn_missing_jit(struct world *w)
 	}
 }
 
+/* ---- Python thread names ---- */
+
+/* The names of a CPython process's threads (threading.Thread.name) are
+ * read with its walker at most once a second, when one of its threads is
+ * sampled; a thread sampled without a name yet gets a few reads sooner
+ * (it may have just started).  A name that changed is announced
+ * (THREAD_PYTHON, latest wins); one that cannot be read leaves the OS
+ * name (docs/python.md, "Thread names"). */
+#define PYNAMES_RECHECK_NS 1000000000ull
+#define PYNAMES_SOON_NS 20000000ull
+#define PYNAMES_SOON_TRIES 5
+
+static int python_names(struct world *w, struct wproc *p, struct wthread *t,
+			uint64_t now)
+{
+	const struct pywalker_thread *names;
+	size_t n;
+	uint64_t wait = !t->pyname && t->pyname_tries < PYNAMES_SOON_TRIES ?
+				PYNAMES_SOON_NS : PYNAMES_RECHECK_NS;
+	int err;
+
+	if (!p->py || p->pynames_off ||
+	    (p->pynames_at && now - p->pynames_at < wait))
+		return 0;
+	p->pynames_at = now;
+	if (!t->pyname)
+		t->pyname_tries++;
+	err = pywalker_thread_names(p->py, &names, &n);
+	if (err == -FE_UNSUPPORTED)
+		p->pynames_off = 1;
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct wthread *nt = find_thread(w, names[i].tid);
+		char *c;
+
+		if (!nt || nt->pid != p->pid ||
+		    (nt->pyname && !strcmp(nt->pyname, names[i].name)))
+			continue;
+		c = strdup(names[i].name);
+		if (!c)
+			return -ENOMEM;
+		free(nt->pyname);
+		nt->pyname = c;
+		if (!w->sink.ops->thread_python)
+			continue;
+		err = w->sink.ops->thread_python(w->sink.ctx, (uint32_t)p->pid,
+						 (uint32_t)nt->tid, c);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* ---- samples ---- */
 
 /* The sampled user pc, or 0. */
@@ -931,6 +1016,9 @@ int world_prepare_sample(struct world *w, const struct event *ev,
 		int outside = pc && !addrspace_covers(p->as, pc);
 
 		detect_python(w, p, kind);
+		err = python_names(w, p, t, now);
+		if (err)
+			return err;
 		detect_jit(p, kind, outside, now);
 		detect_beam(w, p, kind, now);
 		heal_maps(p, pc, outside, now);

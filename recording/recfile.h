@@ -68,6 +68,13 @@
  *             else "<0.N.S>" (read at the sample by the BPF program,
  *             docs/beam.md).  Written right before that SAMPLE; old
  *             readers skip it.  At most REC_MAX_ERLPROC bytes.
+ *   THREAD_PYTHON 14: u32 pid, u32 tid, string name
+ *             The name Python gives thread tid (threading.Thread.name),
+ *             read from the live process while recording and checked
+ *             (docs/python.md, "Thread names"); latest name wins, like
+ *             THREAD's.  Readers that know it show it in place of the
+ *             THREAD name; old readers skip it.  UTF-8 without ';' or
+ *             control characters, at most REC_MAX_PYTHREAD bytes.
  */
 #ifndef FLAMER_COMMON_RECFILE_H
 #define FLAMER_COMMON_RECFILE_H
@@ -97,9 +104,11 @@ enum rec_type {
 	REC_SAMPLE_LOCS = 11,
 	REC_LINES = 12,
 	REC_SAMPLE_ERLANG = 13,
+	REC_THREAD_PYTHON = 14,
 };
 
 #define REC_MAX_ERLPROC 512u
+#define REC_MAX_PYTHREAD 1024u
 
 #define REC_MAX_LOC_LINES 64u     /* frames per LOC */
 #define REC_LOC_FRAME 0x80000000u /* SAMPLE_LOCS: a frame, no location */

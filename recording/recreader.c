@@ -384,6 +384,7 @@ static int decode(struct recreader *r, uint16_t type, struct cur *c,
 		rec->u.proc.exe = cstr(c);
 		break;
 	case REC_THREAD:
+	case REC_THREAD_PYTHON:
 		rec->u.thread.pid = c32(c);
 		rec->u.thread.tid = c32(c);
 		rec->u.thread.name = cstr(c);

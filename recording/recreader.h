@@ -45,6 +45,7 @@ struct rec_record {
 	union {
 		struct { struct rec_str key, value; } meta;
 		struct { uint32_t pid, ppid; struct rec_str comm, exe; } proc;
+		/* THREAD and THREAD_PYTHON */
 		struct { uint32_t pid, tid; struct rec_str name; } thread;
 		struct {
 			uint32_t id;

@@ -236,6 +236,23 @@ int recwriter_thread(struct recwriter *w, uint32_t pid, uint32_t tid,
 	return 0;
 }
 
+int recwriter_thread_python(struct recwriter *w, uint32_t pid, uint32_t tid,
+			    const char *name)
+{
+	int err;
+	unsigned char *p;
+
+	if (slen(name) > REC_MAX_PYTHREAD)
+		return -EINVAL;
+	p = begin(w, REC_THREAD_PYTHON, 12 + slen(name), &err);
+	if (!p)
+		return err;
+	put32(p, pid);
+	put32(p + 4, tid);
+	putstr(p + 8, name);
+	return 0;
+}
+
 int recwriter_frame(struct recwriter *w, uint32_t id, enum frame_kind kind,
 		    const char *name, const char *module)
 {

@@ -27,6 +27,10 @@ int recwriter_proc(struct recwriter *w, uint32_t pid, uint32_t ppid,
 		   const char *comm, const char *exe);
 int recwriter_thread(struct recwriter *w, uint32_t pid, uint32_t tid,
 		     const char *name);
+/* THREAD_PYTHON: the name Python gives thread tid; -EINVAL when it is
+ * longer than REC_MAX_PYTHREAD bytes (nothing written). */
+int recwriter_thread_python(struct recwriter *w, uint32_t pid, uint32_t tid,
+			    const char *name);
 int recwriter_frame(struct recwriter *w, uint32_t id, enum frame_kind kind,
 		    const char *name, const char *module);
 /* SAMPLE, and SAMPLE_LOCS after it when s->nlocs > 0. */

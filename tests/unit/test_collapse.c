@@ -408,6 +408,54 @@ static void test_pid_tid(void)
 		   "my_prog-100/101;worker;main;work;inl_[i] 2\n");
 }
 
+/* THREAD_PYTHON: with --tid the name Python gives a thread replaces its
+ * OS name (latest wins; ';' and control characters sanitized as for any
+ * name), only for the pid it was read in; an empty one is withdrawn. */
+static void test_python_thread_names(void)
+{
+	static char path[256];
+	static const uint32_t s1[] = { 1, 0 };
+	struct recfold_opts o = { .tid = 1 };
+	struct rec_end end = { 5, 0, 4, 0 };
+	struct recwriter *w;
+	int fd, err;
+
+	snprintf(path, sizeof path, "%s/pythreads.data", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0);
+	w = recwriter_new(fd, &err);
+	CHECK(w != NULL);
+	CHECK(recwriter_proc(w, 10, 1, "python3", "/usr/bin/python3") == 0);
+	CHECK(recwriter_thread(w, 10, 10, "python3") == 0);
+	CHECK(recwriter_thread(w, 10, 11, "python3") == 0);
+	CHECK(recwriter_thread(w, 10, 12, "python3") == 0);
+	CHECK(recwriter_thread(w, 10, 13, "python3") == 0);
+	CHECK(recwriter_frame(w, 0, FK_NATIVE, "main", "python3") == 0);
+	CHECK(recwriter_frame(w, 1, FK_PYTHON, "f (a.py)", "") == 0);
+	CHECK(recwriter_thread_python(w, 10, 10, "MainThread") == 0);
+	CHECK(recwriter_thread_python(w, 10, 11, "temp") == 0);
+	sample(w, 0.1, 10, 10, 1, 2, s1);
+	sample(w, 0.2, 10, 11, 2, 2, s1);
+	CHECK(recwriter_thread_python(w, 10, 11, "work;er\t1") == 0);
+	/* read in another process: not this thread's */
+	CHECK(recwriter_thread_python(w, 99, 12, "other") == 0);
+	CHECK(recwriter_thread_python(w, 10, 13, "gone") == 0);
+	CHECK(recwriter_thread_python(w, 10, 13, "") == 0);
+	sample(w, 0.3, 10, 12, 4, 2, s1);
+	sample(w, 0.4, 10, 13, 8, 2, s1);
+	CHECK(recwriter_end(w, &end) == 0);
+	CHECK(recwriter_flush(w) == 0);
+	recwriter_free(w);
+	close(fd);
+	check_fold(path, &o, 0,
+		   "python3-10/10;MainThread;main;f (a.py) 1\n"
+		   "python3-10/11;work:er?1;main;f (a.py) 2\n"
+		   "python3-10/12;python3;main;f (a.py) 4\n"
+		   "python3-10/13;python3;main;f (a.py) 8\n");
+	o.tid = 0;
+	check_fold(path, &o, 0, "python3;main;f (a.py) 15\n");
+}
+
 static void test_no_kernel_and_time(void)
 {
 	const char *path = write_recording(1);
@@ -656,6 +704,7 @@ static void test_linebuf(void)
 #define TESTS(X)                                                            \
 	X(test_roots_and_kinds)                                             \
 	X(test_pid_tid)                                                     \
+	X(test_python_thread_names)                                         \
 	X(test_no_kernel_and_time)                                          \
 	X(test_truncated)                                                   \
 	X(test_plumbing)                                                    \

@@ -449,7 +449,7 @@ static int l_frame(void *c, uint32_t id, enum frame_kind k, const char *n,
 static int l_sample(void *c, const struct rec_sample *s) { return 0; }
 static int l_lost(void *c, uint64_t t, uint64_t n) { return 0; }
 static const struct sink_ops log_ops = {
-	l_proc, l_thread, l_map, l_frame, l_sample, l_lost, NULL, NULL,
+	l_proc, l_thread, l_map, l_frame, l_sample, l_lost, NULL, NULL, NULL,
 };
 
 static struct event ev_comm(uint32_t pid, uint32_t tid, uint64_t t,
@@ -577,7 +577,7 @@ static int capture_frame(void *c, uint32_t id, enum frame_kind k,
 	return 0;
 }
 static const struct sink_ops quiet_ops = {
-	NULL, NULL, NULL, capture_frame, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL, capture_frame, NULL, NULL, NULL, NULL, NULL,
 };
 
 static void names(struct frames *f, const uint32_t *ids, size_t n, char *out,

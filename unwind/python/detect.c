@@ -19,6 +19,7 @@ struct elfinfo {
 	uint64_t runtime, runtime_size; /* st_value, st_size of _PyRuntime */
 	uint64_t first_vaddr;           /* p_vaddr of the first PT_LOAD */
 	unsigned long version_hex;      /* Py_Version, 0 when absent */
+	uint64_t types[4];              /* st_value of type_syms[], or 0 */
 	char version[32];               /* from .rodata, "" when not found */
 };
 
@@ -159,6 +160,11 @@ static int first_load(Elf *elf, uint64_t *vaddr)
 	return -1;
 }
 
+/* The type objects thread names are checked against (pynames.c). */
+static const char *const type_syms[4] = {
+	"PyUnicode_Type", "PyLong_Type", "PyDict_Type", "PyModule_Type",
+};
+
 static int read_elf(const char *path, struct elfinfo *info)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -183,6 +189,10 @@ static int read_elf(const char *path, struct elfinfo *info)
 	info->runtime_size = sym.st_size;
 	read_version_hex(elf, info);
 	read_version_string(elf, info);
+	for (int i = 0; i < 4; i++)
+		if (find_sym(elf, type_syms[i], &sym) == 0 &&
+		    sym.st_shndx != SHN_ABS)
+			info->types[i] = sym.st_value;
 	err = 0;
 out:
 	if (elf)
@@ -242,6 +252,10 @@ static int fill_target(pid_t pid, const char *path, uint64_t start,
 	t->bias = start - info.first_vaddr;
 	t->runtime = t->bias + info.runtime;
 	t->runtime_size = info.runtime_size;
+	t->type_str = info.types[0] ? t->bias + info.types[0] : 0;
+	t->type_long = info.types[1] ? t->bias + info.types[1] : 0;
+	t->type_dict = info.types[2] ? t->bias + info.types[2] : 0;
+	t->type_module = info.types[3] ? t->bias + info.types[3] : 0;
 	if (info.version_hex)
 		minor = (int)((info.version_hex >> 16) & 0xff);
 	else

@@ -12,6 +12,9 @@ struct pytarget {
 	uint64_t bias;            /* load bias of that file */
 	uint64_t runtime;         /* address of _PyRuntime in the target */
 	uint64_t runtime_size;
+	/* addresses of PyUnicode_Type, PyLong_Type, PyDict_Type and
+	 * PyModule_Type in the target, 0 when the file does not define them */
+	uint64_t type_str, type_long, type_dict, type_module;
 	int minor;                /* 3.minor */
 	char version[32];         /* "3.11.7", or "3.11" */
 };

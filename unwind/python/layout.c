@@ -54,6 +54,68 @@ int pylayout_check(const struct pylayout *l)
 	return ok ? 0 : -FE_NO_DEBUGINFO;
 }
 
+static const size_t name_offsets[] = {
+#define PY_NAME_OFF_(name, s1, s2, path) offsetof(struct pylayout, name),
+	PY_NAME_FIELDS(PY_NAME_OFF_)
+#undef PY_NAME_OFF_
+};
+
+static int is_name_field(size_t off)
+{
+	for (size_t i = 0; i < sizeof name_offsets / sizeof *name_offsets; i++)
+		if (name_offsets[i] == off)
+			return 1;
+	return 0;
+}
+
+int pylayout_names_check(const struct pylayout *l)
+{
+	int m = l->minor;
+	int ok = l->rt_interp_main >= 0 && l->is_modules >= 0 &&
+		 l->ob_type >= 0 && l->ob_sizeof > 0 && l->tp_basicsize >= 0 &&
+		 l->tp_dictoffset >= 0 && l->tp_flags >= 0 && l->md_dict >= 0 &&
+		 l->lg_size >= 0 && l->lg_digit >= 0 && l->ma_keys >= 0 &&
+		 l->ma_values >= 0 && l->dk_nentries >= 0 &&
+		 l->dk_indices >= 0 && l->de_sizeof > 0 && l->de_key >= 0 &&
+		 l->de_value >= 0 && l->str_length >= 0 && l->str_state >= 0;
+
+	if (m <= 10)
+		ok = ok && l->dk_size >= 0;
+	else
+		ok = ok && l->dk_log2_size >= 0 &&
+		     l->dk_log2_index_bytes >= 0 && l->dk_kind >= 0 &&
+		     l->due_sizeof > 0 && l->due_key >= 0 &&
+		     l->due_value >= 0 && l->dv_values >= 0 &&
+		     l->ht_cached_keys >= 0;
+	if (m >= 13)
+		ok = ok && l->dv_valid >= 0;
+	return ok ? 0 : -FE_NO_DEBUGINFO;
+}
+
+/* _Py_DebugOffsets does not publish the offsets thread names are read
+ * with: they come from the built-in table of the same version when every
+ * published offset equals that table's (a default release build), else
+ * they stay unset and no names are read. */
+static void names_from_builtin(struct pylayout *d)
+{
+	const struct pylayout *b = pylayout_builtin(d->minor);
+	struct pylayout t;
+
+	if (!b)
+		return;
+	t = *b;
+	for (size_t i = 0; i < py_field_count(); i++) {
+		int32_t v = *py_field_at(d, i);
+
+		if (!is_name_field(field_offsets[i]) && v >= 0 &&
+		    v != *py_field_at(&t, i))
+			return;
+	}
+	for (size_t i = 0; i < py_field_count(); i++)
+		if (is_name_field(field_offsets[i]))
+			*py_field_at(d, i) = *py_field_at(&t, i);
+}
+
 /* Offsets (in bytes) of the uint64_t fields of 3.13's _Py_DebugOffsets. */
 enum {
 	DO_VERSION = 8,
@@ -131,6 +193,7 @@ int pylayout_from_debug_offsets(const unsigned char *buf, size_t len,
 	d.str_compact_size = d.str_ascii_size < 0 ? -1 : d.str_ascii_size + 16;
 	if (pylayout_check(&d) != 0)
 		return -FE_UNSUPPORTED;
+	names_from_builtin(&d);
 	*l = d;
 	return 0;
 }

@@ -19,7 +19,17 @@
 	X(PS_CODE, "PyCodeObject", 8, 13)                                  \
 	X(PS_BYTES, "PyBytesObject", 8, 10)                                \
 	X(PS_ASCII, "PyASCIIObject", 8, 13)                                \
-	X(PS_COMPACT, "PyCompactUnicodeObject", 8, 13)
+	X(PS_COMPACT, "PyCompactUnicodeObject", 8, 13)                     \
+	X(PS_OBJECT, "PyObject|_object", 8, 13)                            \
+	X(PS_TYPE, "PyTypeObject|_typeobject", 8, 13)                      \
+	X(PS_HEAPTYPE, "PyHeapTypeObject|_heaptypeobject", 8, 13)          \
+	X(PS_MODULE, "PyModuleObject", 8, 13)                              \
+	X(PS_LONG, "PyLongObject|_longobject", 8, 13)                      \
+	X(PS_DICT, "PyDictObject", 8, 13)                                  \
+	X(PS_DICTKEYS, "PyDictKeysObject|_dictkeysobject", 8, 13)          \
+	X(PS_DICTENTRY, "PyDictKeyEntry", 8, 13)                           \
+	X(PS_DICTUENTRY, "PyDictUnicodeEntry", 11, 13)                     \
+	X(PS_DICTVALUES, "PyDictValues|_dictvalues", 11, 13)
 
 enum py_struct {
 #define PY_STRUCT_ENUM_(id, names, lo, hi) id,
@@ -58,7 +68,41 @@ enum py_struct {
 	X(str_length, PS_ASCII, PS_ASCII, "length")                         \
 	X(str_state, PS_ASCII, PS_ASCII, "state")                           \
 	X(str_ascii_size, PS_ASCII, PS_ASCII, "")                           \
-	X(str_compact_size, PS_COMPACT, PS_COMPACT, "")
+	X(str_compact_size, PS_COMPACT, PS_COMPACT, "")                     \
+	PY_NAME_FIELDS(X)
+
+/* The fields thread names are read with (pynames.c): from the main
+ * interpreter's sys.modules to threading._active, and the instance
+ * attributes of its Thread objects.  A layout without all of those its
+ * version has reads no names (the OS name stays). */
+#define PY_NAME_FIELDS(X)                                                   \
+	X(rt_interp_main, PS_RUNTIME, PS_RUNTIME, "interpreters.main")      \
+	X(is_modules, PS_INTERP, PS_INTERP, "imports.modules|modules")      \
+	X(ob_type, PS_OBJECT, PS_OBJECT, "ob_type")                         \
+	X(ob_sizeof, PS_OBJECT, PS_OBJECT, "")                              \
+	X(tp_basicsize, PS_TYPE, PS_TYPE, "tp_basicsize")                   \
+	X(tp_dictoffset, PS_TYPE, PS_TYPE, "tp_dictoffset")                 \
+	X(tp_flags, PS_TYPE, PS_TYPE, "tp_flags")                           \
+	X(ht_cached_keys, PS_HEAPTYPE, PS_HEAPTYPE, "ht_cached_keys")       \
+	X(md_dict, PS_MODULE, PS_MODULE, "md_dict")                         \
+	X(lg_size, PS_LONG, PS_LONG, "long_value.lv_tag|ob_base.ob_size")   \
+	X(lg_digit, PS_LONG, PS_LONG, "long_value.ob_digit|ob_digit")       \
+	X(ma_keys, PS_DICT, PS_DICT, "ma_keys")                             \
+	X(ma_values, PS_DICT, PS_DICT, "ma_values")                         \
+	X(dk_size, PS_DICTKEYS, PS_DICTKEYS, "dk_size")                     \
+	X(dk_log2_size, PS_DICTKEYS, PS_DICTKEYS, "dk_log2_size")           \
+	X(dk_log2_index_bytes, PS_DICTKEYS, PS_DICTKEYS, "dk_log2_index_bytes") \
+	X(dk_kind, PS_DICTKEYS, PS_DICTKEYS, "dk_kind")                     \
+	X(dk_nentries, PS_DICTKEYS, PS_DICTKEYS, "dk_nentries")             \
+	X(dk_indices, PS_DICTKEYS, PS_DICTKEYS, "dk_indices")               \
+	X(de_sizeof, PS_DICTENTRY, PS_DICTENTRY, "")                        \
+	X(de_key, PS_DICTENTRY, PS_DICTENTRY, "me_key")                     \
+	X(de_value, PS_DICTENTRY, PS_DICTENTRY, "me_value")                 \
+	X(due_sizeof, PS_DICTUENTRY, PS_DICTUENTRY, "")                     \
+	X(due_key, PS_DICTUENTRY, PS_DICTUENTRY, "me_key")                  \
+	X(due_value, PS_DICTUENTRY, PS_DICTUENTRY, "me_value")              \
+	X(dv_values, PS_DICTVALUES, PS_DICTVALUES, "values")                \
+	X(dv_valid, PS_DICTVALUES, PS_DICTVALUES, "valid")
 
 /* A layout: byte offsets, -1 where the version has no such member. */
 struct pylayout {
@@ -88,6 +132,10 @@ int pylayout_from_dwarf(const char *path, struct pylayout *l, char **source);
  * else -FE_NO_DEBUGINFO. */
 int pylayout_check(const struct pylayout *l);
 
+/* pylayout_names_check - 0 if the fields thread names are read with
+ * (PY_NAME_FIELDS) are set for l->minor, else -FE_NO_DEBUGINFO. */
+int pylayout_names_check(const struct pylayout *l);
+
 /* pylayout_from_debug_offsets - fill *l (3.13+) from the bytes of
  * _Py_DebugOffsets (len bytes read at the start of _PyRuntime).  Returns 0,
  * or -FE_UNSUPPORTED when the cookie or version does not match. */
@@ -101,6 +149,77 @@ enum { PY_DEBUG_OFFSETS_READ = 1024 };
  * there is none or the table is malformed (never reads past len). */
 int py_line_of(int minor, const unsigned char *tab, size_t len,
 	       int firstlineno, long addr);
+
+/* ---- thread names (pynames.c) ---- */
+
+/* One read of the target: addr, len bytes into buf; ok set when read. */
+struct pyiov {
+	uint64_t addr;
+	void *buf;
+	size_t len;
+	int ok;
+};
+
+/* Target memory: readv reads n pieces (each all or nothing, ok says which)
+ * and returns 0, or -ESRCH when the process is gone, -ENOMEM. */
+struct pymem {
+	int (*readv)(void *ctx, struct pyiov *io, size_t n);
+	void *ctx;
+};
+
+/* The interpreter's type objects in the target (from its symbols
+ * PyUnicode_Type, PyLong_Type, PyDict_Type, PyModule_Type), 0: unknown. */
+struct pytypes {
+	uint64_t str, lng, dict, module;
+};
+
+struct pynames {
+	const struct pymem *mem;
+	const struct pylayout *l;
+	struct pytypes types;
+};
+
+/* Characters of a thread name kept (a longer one is cut). */
+enum { PY_THREAD_NAME_CHARS = 128 };
+
+struct pythread_name {
+	int32_t tid;
+	char name[PY_THREAD_NAME_CHARS * 4 + 1]; /* UTF-8, sanitized */
+};
+
+/* py_thread_names - the Thread objects of threading._active of the main
+ * interpreter (runtime: the address of _PyRuntime) whose _native_id (a
+ * tid) and _name (a str) read and check out, into out[0..*n) (at most
+ * max; sorted by tid).  The whole path is read twice and only names both
+ * reads agree on are kept; a tid with two Threads gets none.  Returns 0,
+ * -FE_UNSUPPORTED (the layout or the type addresses lack what is needed:
+ * nothing is read), -ENOENT (threading not imported, or the interpreter
+ * not set up), -FE_BAD_MEMORY (something on the way did not check out),
+ * -ESRCH, -ENOMEM. */
+int py_thread_names(const struct pynames *pn, uint64_t runtime,
+		    struct pythread_name *out, size_t max, size_t *n);
+
+/* The steps, for tests.  py_dict_lookup: the values of the str keys
+ * want[0..n) in the dict object at dict (found[i] = 0: absent).
+ * py_obj_attrs: the same for the instance attributes of obj, wherever its
+ * version keeps them (-ENOENT: it has none, or keeps them nowhere this
+ * reader follows).  py_read_small_int: an exact int in [0, 2^30).
+ * py_read_name: an exact str, cut at PY_THREAD_NAME_CHARS characters, as
+ * UTF-8 with py_put_utf8's replacements (outsize >= that * 4 + 1).
+ * Each returns 0, -FE_BAD_MEMORY (not the expected object, or a layout
+ * that does not check out), -ESRCH, -ENOMEM. */
+int py_dict_lookup(const struct pynames *pn, uint64_t dict,
+		   const char *const *want, size_t n, uint64_t *found);
+int py_obj_attrs(const struct pynames *pn, uint64_t obj,
+		 const char *const *want, size_t n, uint64_t *found);
+int py_read_small_int(const struct pynames *pn, uint64_t obj, int64_t *out);
+int py_read_name(const struct pynames *pn, uint64_t obj, char *out,
+		 size_t outsize);
+
+/* py_put_utf8 - writes code point c as UTF-8 at out (at most 4 bytes),
+ * '?' in place of what would break a folded stack line (';', control
+ * characters) or is not a character.  Returns the bytes written. */
+size_t py_put_utf8(char *out, uint32_t c);
 
 /* For tests: a walker of process pid that believes _PyRuntime is at
  * `runtime` and the layout is the built-in table of 3.minor (no detection).

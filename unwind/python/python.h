@@ -96,6 +96,31 @@ int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
  * whole interval).  NULL w is accepted. */
 void pywalker_recheck(struct pywalker *w, pid_t tid);
 
+/* ---- thread names ---- */
+
+/* The name Python gives a thread: threading.Thread.name. */
+struct pywalker_thread {
+	pid_t tid;
+	/* UTF-8, at most 128 characters (a longer name is cut); ';' and
+	 * control characters are '?'.  Borrowed: valid until the next call. */
+	const char *name;
+};
+
+/* pywalker_thread_names - the names of the process's Python threads,
+ * read now from threading._active of the main interpreter: every Thread
+ * there whose _native_id (its tid) and _name read and check out (types,
+ * dict layouts, bounds), and read the same twice in a row
+ * (docs/python.md, "Thread names").  *out (borrowed until the next call
+ * or pywalker_free) gets *n entries, sorted by tid.
+ * Returns 0 (*n may be 0); -FE_UNSUPPORTED when this interpreter's names
+ * cannot be read (its layout source lacks the dict layouts, or its type
+ * objects were not found): callers need not ask again; -ENOENT when
+ * threading is not imported yet; -FE_BAD_MEMORY when the memory did not
+ * check out (try later); -ESRCH; -ENOMEM.  Cost: a few dozen
+ * process_vm_readv calls, more with many modules or threads. */
+int pywalker_thread_names(struct pywalker *w,
+			  const struct pywalker_thread **out, size_t *n);
+
 /* ---- frames read elsewhere (the BPF program, bpf/) ---- */
 
 struct pybpf_proc;

@@ -80,6 +80,8 @@ struct pywalker {
 	int pthread_tid_off;  /* offset of the tid in struct pthread, -1 */
 	size_t pthread_calib_n; /* thread states it was checked against */
 	size_t ts_span, fr_span, co_lo, co_hi;
+	struct pythread_name *tnames; /* pywalker_thread_names: the read */
+	struct pywalker_thread *tlist; /* ... and what it returns */
 	/* One page of the thread's frame stack (3.11+), valid during one walk. */
 	uint64_t blk_addr;
 	size_t blk_len;
@@ -139,35 +141,6 @@ static int rd_ptr(struct pywalker *w, uint64_t addr, uint64_t *out)
 
 /* ---- strings ---- */
 
-/* Appends code point c as UTF-8, replacing what would break a folded
- * stack line (';', control characters) or is not a character. */
-static size_t put_utf8(char *out, uint32_t c)
-{
-	if (c < 0x20 || c == ';' || c == 0x7f || (c >= 0xd800 && c < 0xe000) ||
-	    c > 0x10ffff)
-		c = '?';
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 63));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | c >> 12);
-		out[1] = (char)(0x80 | ((c >> 6) & 63));
-		out[2] = (char)(0x80 | (c & 63));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | c >> 18);
-	out[1] = (char)(0x80 | ((c >> 12) & 63));
-	out[2] = (char)(0x80 | ((c >> 6) & 63));
-	out[3] = (char)(0x80 | (c & 63));
-	return 4;
-}
-
 /* Reads the str object at addr into out (UTF-8, NUL-terminated, at most
  * MAX_STR characters: longer strings are cut).  Only compact strings (all
  * names and file names of code objects are) are accepted. */
@@ -206,7 +179,7 @@ static int read_str(struct pywalker *w, uint64_t addr, char *out,
 					 (uint32_t)get_i32(data, (int32_t)(4 * i));
 		if (ascii && c > 0x7f)
 			return -FE_BAD_MEMORY;
-		o += put_utf8(out + o, c);
+		o += py_put_utf8(out + o, c);
 	}
 	out[o] = 0;
 	return 0;
@@ -809,6 +782,72 @@ int pywalker_stack(struct pywalker *w, pid_t tid, int with_lines,
 	return err;
 }
 
+/* ---- thread names ---- */
+
+enum { MAX_NAMED_THREADS = 1024 };
+
+static int mem_readv(void *ctx, struct pyiov *io, size_t n)
+{
+	struct pywalker *w = ctx;
+
+	for (size_t i = 0; i < n; i += BATCH) {
+		struct iovec loc[BATCH], rem[BATCH];
+		size_t k = n - i < BATCH ? n - i : BATCH;
+		ssize_t got;
+
+		for (size_t j = 0; j < k; j++) {
+			io[i + j].ok = 0;
+			loc[j] = (struct iovec){io[i + j].buf, io[i + j].len};
+			rem[j] = (struct iovec){(void *)(uintptr_t)io[i + j].addr,
+						io[i + j].len};
+		}
+		got = process_vm_readv(w->pid, loc, k, rem, k, 0);
+		if (got < 0 && errno == ESRCH)
+			return -ESRCH;
+		/* whole pieces are read up to the first that fails */
+		for (size_t j = 0, done = 0; got > 0 && j < k; j++) {
+			done += io[i + j].len;
+			if ((size_t)got < done)
+				break;
+			io[i + j].ok = 1;
+		}
+	}
+	return 0;
+}
+
+int pywalker_thread_names(struct pywalker *w,
+			  const struct pywalker_thread **out, size_t *n)
+{
+	struct pymem mem = {mem_readv, w};
+	struct pynames pn = {
+		&mem, &w->l,
+		{w->t.type_str, w->t.type_long, w->t.type_dict, w->t.type_module},
+	};
+	size_t got = 0;
+	int err;
+
+	*n = 0;
+	*out = NULL;
+	if (!w->tnames) {
+		w->tnames = calloc(MAX_NAMED_THREADS, sizeof *w->tnames);
+		w->tlist = calloc(MAX_NAMED_THREADS, sizeof *w->tlist);
+		if (!w->tnames || !w->tlist)
+			return -ENOMEM;
+	}
+	err = py_thread_names(&pn, w->t.runtime, w->tnames, MAX_NAMED_THREADS,
+			      &got);
+	if (err == -EFAULT)
+		err = -FE_BAD_MEMORY;
+	if (err)
+		return err;
+	for (size_t i = 0; i < got; i++)
+		w->tlist[i] = (struct pywalker_thread){w->tnames[i].tid,
+						       w->tnames[i].name};
+	*out = w->tlist;
+	*n = got;
+	return 0;
+}
+
 /* ---- frames read elsewhere ---- */
 
 void pywalker_bpf_proc(const struct pywalker *w, struct pybpf_proc *out)
@@ -1008,6 +1047,8 @@ void pywalker_free(struct pywalker *w)
 			free(w->codes[i].lt);
 	free(w->codes);
 	free(w->raw);
+	free(w->tnames);
+	free(w->tlist);
 	intern_free(w->names);
 	free(w->source);
 	free(w);
