@@ -23,6 +23,7 @@
 #include "../recording/recwriter.h"
 #include "../unwind/kallsyms.h"
 #include "../unwind/python/python.h"
+#include "../bpf/beamstack.h"
 #include "../bpf/pybpf.h"
 
 #include <errno.h>
@@ -97,8 +98,8 @@ static void bpf_off_note(int err)
 	int denied = err == -EPERM || err == -EACCES;
 
 	fl_note("record", "Python frames are read late, from the live process "
-		"(callers may be wrong when a sample is read after the call "
-		"returned): BPF is not available: %s%s", flamer_strerror(err),
+		"(those the sample does not confirm are left out, as "
+		"[python?]): BPF is not available: %s%s", flamer_strerror(err),
 		!denied ? ""
 		: geteuid() != 0 ? " (needs root or CAP_BPF and CAP_PERFMON)"
 		: " (as root: the kernel rejected flamer's BPF program or "
@@ -125,6 +126,11 @@ static void bpf_start(struct session *s)
 		return;
 	}
 	events_set_bpf(s->ev, pybpf_prog_fd(s->bpf));
+	/* The off-CPU samples too: the program runs as the thread leaves
+	 * the CPU, in its context, and reads the Python frames it blocked
+	 * in.  Where it fails to attach, they keep the checked live read. */
+	for (int i = 0; i < s->noff; i++)
+		events_set_bpf(s->offev[i], pybpf_prog_fd(s->bpf));
 	/* A process the program reads never gets a live read (a sample
 	 * without its record keeps native frames only): the wake-up per
 	 * sample that kept live reads prompt only costs the target a
@@ -728,6 +734,18 @@ static void drop_priority(void)
 	sched_setscheduler(0, SCHED_OTHER, &sp);
 }
 
+/* The CPython frames the BPF program read as the thread of off-CPU
+ * sample ev left the CPU, or NULL.  An Erlang VM's record is not used
+ * there (its registers are the scheduler's, not the thread's user ones):
+ * its off-CPU samples keep their live reads. */
+static const struct ev_pystack *offcpu_pystack(struct session *s,
+					       const struct event *ev)
+{
+	const struct ev_pystack *py = s->pend ? pypend_take(s->pend, ev) : NULL;
+
+	return py && py->status < BEAMBPF_OK ? py : NULL;
+}
+
 /* Receives the events of every source in time order: process changes go
  * to the world, samples through the stack builder to the sink. */
 static int deliver(void *ctx, const struct event *ev)
@@ -763,7 +781,9 @@ static int deliver(void *ctx, const struct event *ev)
 		if (!err)
 			pywalker_recheck(wproc_python(p), (pid_t)ev->tid);
 		if (!err)
-			err = stacks_build(s->stacks, p, ev, s->t0_ns, &out);
+			err = stacks_build_py(s->stacks, p, ev,
+					      offcpu_pystack(s, ev), s->t0_ns,
+					      &out);
 		/* the switches this sample stands for: the kernel's period
 		 * (frequency mode) or --off-cpu-every's */
 		s->off_taken++;
