@@ -1079,6 +1079,8 @@ int session_finish(struct session *s, int run_err)
 		recwriter_count(s->w, "erlang-dirty", st->beam_dirty);
 		recwriter_count(s->w, "erlang-chain-mismatch",
 				st->beam_mismatch);
+		recwriter_count(s->w, "erlang-unconfirmed",
+				st->beam_unconfirmed);
 		recwriter_count(s->w, "duration-ns", s->end_ns - s->t0_ns);
 		err = recwriter_end(s->w, &e);
 	}
@@ -1171,6 +1173,11 @@ int session_finish(struct session *s, int run_err)
 			(unsigned long long)st->beam_procs,
 			(unsigned long long)st->beam_unread,
 			(unsigned long long)st->beam_mismatch);
+	if (st->beam_unconfirmed && !fl_quiet)
+		fprintf(stderr, "flamer: Erlang stacks read from the live "
+				"process: %llu not confirmed by the sample "
+				"([erlang?] in place of their Erlang frames)\n",
+			(unsigned long long)st->beam_unconfirmed);
 	if (s->bpf_err && world_python_count(s->world))
 		bpf_off_note(s->bpf_err);
 	if (s->off && !fl_quiet) {

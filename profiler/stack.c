@@ -447,7 +447,7 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	const struct ev_sample *s = &ev->u.sample;
 	struct stack_snapshot snap = { 0 };
 	size_t npcs = 0;
-	uint64_t mism;
+	uint64_t mism, unconf;
 	int rc, err = 0, watch;
 
 	if (!s->abi)
@@ -459,6 +459,11 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	snap.live_reads = wproc_has_jit(p);
 	if (ev->kind == EV_SAMPLE)
 		beam_snapshot(b, p, &snap);
+	/* an Erlang VM's frames read live, after the sample: checked */
+	snap.check_late = !snap.erl_given && wproc_is_beam(p);
+	if (snap.check_late && b->late_us)
+		usleep(b->late_us); /* tests: a recorder behind its samples */
+	unconf = addrspace_erl_unconfirmed(wproc_addrspace(p));
 	mism = addrspace_erl_mismatch(wproc_addrspace(p));
 	/* a CPython process: the eval loop's place in the bytecode at the
 	 * sample, to check Python frames read later against */
@@ -472,6 +477,7 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	b->st.beam_mismatch += addrspace_erl_mismatch(wproc_addrspace(p)) - mism;
 	if (rc < 0)
 		return rc;
+	unconf = addrspace_erl_unconfirmed(wproc_addrspace(p)) - unconf;
 	b->ev_done = watch;
 	for (size_t i = 0; watch && i < npcs; i++) {
 		if (b->have[i] == ADDRSPACE_VAR_NOTFN)
@@ -494,7 +500,12 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	    !addrspace_covers(wproc_addrspace(p), b->pcs[0]) &&
 	    !strcmp(frames_name(b->frames, b->ids[*n - 1]), "[unknown]"))
 		rc = 0;
-	if (!err && rc == 1) {
+	if (!err && rc == 1 && unconf) {
+		/* Erlang frames read late, not confirmed: left out */
+		*flags |= REC_SF_ERL_UNCONFIRMED;
+		b->st.beam_unconfirmed++;
+		err = special_frame(b, FK_INVALID, STACK_ERL_UNCONFIRMED, n);
+	} else if (!err && rc == 1) {
 		*flags |= REC_SF_TRUNCATED;
 		b->st.truncated++;
 		err = special_frame(b, FK_TRUNCATED, "[truncated]", n);
@@ -569,8 +580,8 @@ static int python_frames(struct stacks *b, struct wproc *p,
 		return 0;
 	} else {
 		/* one frame more than kept: a deeper stack is cut, marked */
-		if (b->late_us) /* tests: a recorder behind its samples */
-			usleep(b->late_us);
+		if (b->late_us && !wproc_is_beam(p))
+			usleep(b->late_us); /* tests: a recorder behind */
 		err = pywalker_stack(pw, (pid_t)ev->tid, b->opt.lines, b->py,
 				     MAX_PY_FRAMES + 1, &npy);
 		mark = PY_END_ROOT;

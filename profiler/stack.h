@@ -50,6 +50,8 @@ struct stack_stats {
 	uint64_t beam_dirty;  /* dirty-scheduler samples given Erlang frames */
 	uint64_t beam_mismatch; /* Erlang chains read at the sample but left
 				 * out (addrspace_erl_mismatch) */
+	uint64_t beam_unconfirmed; /* Erlang stacks read late, not confirmed
+				    * by the sample: [erlang?] */
 };
 
 struct stacks;
@@ -84,6 +86,8 @@ bool stack_is_root(const char *name);
 
 /* The frame in place of Python frames read too late to be trusted. */
 #define PYSTACK_UNCONFIRMED "[python?]"
+/* The frame in place of Erlang frames read too late to be trusted. */
+#define STACK_ERL_UNCONFIRMED "[erlang?]"
 
 /* The most Python frames a sample keeps: the leaf-most ones of a deeper
  * stack, marked [truncated] at the cut (above CPython's default recursion

@@ -777,7 +777,8 @@ static void detect_beam(struct world *w, struct wproc *p, unsigned kind,
 	if (err) {
 		p->beam_failed = 1;
 		fl_note("record", "pid %d: Erlang frames are read late, from "
-			"the live process (callers may be wrong): %s%s%s",
+			"the live process (those the sample does not "
+			"confirm are left out, as [erlang?]): %s%s%s",
 			(int)p->pid, flamer_strerror(err), *why ? ": " : "", why);
 		return;
 	}
@@ -1062,6 +1063,11 @@ uint64_t wproc_beam_bpf_since(const struct wproc *p)
 struct beamproc *wproc_beam(const struct wproc *p)
 {
 	return p->beam;
+}
+
+bool wproc_is_beam(const struct wproc *p)
+{
+	return (p->kind & INTERP_BEAM) != 0;
 }
 
 bool wproc_has_jit(const struct wproc *p)

@@ -83,6 +83,8 @@ uint64_t wproc_beam_bpf_since(const struct wproc *p);
 /* The Erlang VM's layout and atoms (unwind/beamproc.h), or NULL when the
  * BPF program does not read the process. */
 struct beamproc *wproc_beam(const struct wproc *p);
+/* Whether it maps an Erlang VM (beam.smp), as of its last sample. */
+bool wproc_is_beam(const struct wproc *p);
 /* The symbol cache key of the process's current address-space version:
  * changes on exec, on a new or replaced executable mapping and when its
  * perf map gained lines (frames.h). */

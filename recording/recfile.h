@@ -139,6 +139,9 @@ enum frame_kind {
 #define REC_SF_PY_UNCONFIRMED (1u << 5) /* Python frames read late and not
 					 * confirmed by the sample: left out,
 					 * [python?] in their place */
+#define REC_SF_ERL_UNCONFIRMED (1u << 6) /* Erlang frames read late and not
+					  * confirmed by the sample: left
+					  * out, [erlang?] in their place */
 
 /* END status */
 #define REC_END_INTERRUPTED (1u << 0) /* stopped by SIGINT/SIGTERM */

@@ -136,6 +136,11 @@ struct stack_snapshot {
 	size_t erl_n;
 	uint64_t erl_fp0, erl_e, erl_w0;
 	uint64_t erl_heap, erl_hend; /* the process's heap + stack block */
+	/* Without erl_given: the Erlang stack read live (after the sample)
+	 * is taken only when its first return address is confirmed by the
+	 * sample (addrspace_unwind.c, late_ok); else the walk stops there
+	 * and counts in addrspace_erl_unconfirmed. */
+	int check_late;
 };
 
 /* Unwinds a snapshot: pcs[0] is the sampled pc, then return addresses.
@@ -178,6 +183,10 @@ int addrspace_unwind_vars(struct addrspace *as,
  * frame the unwinder reached (its frames were left out), since it was
  * created. */
 uint64_t addrspace_erl_mismatch(const struct addrspace *as);
+
+/* Walks of as (with check_late) whose Erlang frames, read from the live
+ * process, the sample did not confirm: the walk stopped before them. */
+uint64_t addrspace_erl_unconfirmed(const struct addrspace *as);
 
 /* Calls fn for every file mapping, in address order; stops at the first
  * non-zero return and returns it. */

@@ -41,6 +41,7 @@ struct addrspace {
 	struct modsyms *symtabs; /* sorted symbols per module (addrspace_symtab.c) */
 	size_t nsymtabs, cap_symtabs;
 	uint64_t erl_mismatch; /* Erlang chains left out (addrspace_unwind.c) */
+	uint64_t erl_unconfirmed; /* late Erlang reads left out (same) */
 	struct varcache *vars; /* the watched variable (addrspace_var.c) */
 };
 
@@ -82,6 +83,11 @@ void addrspace_var_free(struct addrspace *as);
  * Borrowed: valid while libdwfl keeps mod. */
 const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 				    uint64_t addr);
+
+/* As addrspace_symtab_lookup; *start (if not NULL) gets the function's
+ * first address. */
+const char *addrspace_symtab_find(struct addrspace *as, Dwfl_Module *mod,
+				  uint64_t addr, uint64_t *start);
 
 /* Whether addr (in mod) is in a function where every stack starts:
  * _start or ld.so's _dl_start_user. */

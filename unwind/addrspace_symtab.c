@@ -257,6 +257,12 @@ static void modsyms_release(struct modsyms *m)
 const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 				    uint64_t addr)
 {
+	return addrspace_symtab_find(as, mod, addr, NULL);
+}
+
+const char *addrspace_symtab_find(struct addrspace *as, Dwfl_Module *mod,
+				  uint64_t addr, uint64_t *start)
+{
 	struct modsyms *m = table_of(as, mod);
 	const struct symtab *t = m ? m->t : NULL;
 	size_t lo = 0, hi, j;
@@ -282,10 +288,12 @@ const char *addrspace_symtab_lookup(struct addrspace *as, Dwfl_Module *mod,
 	for (size_t k = j + 1; k-- > 0 && j - k < 64;) {
 		const struct symtab_ent *e = &t->e[k];
 
-		if (e->size && addr - e->addr < e->size)
+		if ((e->size && addr - e->addr < e->size) ||
+		    (!e->size && e->addr == t->e[j].addr)) {
+			if (start)
+				*start = e->addr + m->start;
 			return e->name;
-		if (!e->size && e->addr == t->e[j].addr)
-			return e->name;
+		}
 	}
 	return NULL;
 }

@@ -5,6 +5,7 @@
 #include <dwarf.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
@@ -373,10 +374,135 @@ static int jit_chain(struct addrspace *as, struct walk *w,
 	return s->erl_complete ? 0 : 1;
 }
 
+uint64_t addrspace_erl_unconfirmed(const struct addrspace *as)
+{
+	return as->erl_unconfirmed;
+}
+
+/* The JIT symbol's name at addr, copied to buf (the source's is borrowed
+ * until its next call); NULL if addr is no JIT code. */
+static const char *jit_name(struct addrspace *as, uint64_t addr, char *buf,
+			    size_t len)
+{
+	const char *name;
+	enum frame_kind kind;
+
+	if (!as->jit || addrspace_covers(as, addr) ||
+	    as->jit(as->jit_ctx, addr, &name, &kind) != 0 || !name)
+		return NULL;
+	snprintf(buf, len, "%s", name);
+	return buf;
+}
+
+/* JIT helpers that go on in another one with the caller's return address
+ * left in place: BEAM's call_light_bif_shared continues in call_bif_shared
+ * (through the export entry) when the BIF cannot run as a light one. */
+static const char *const helper_continues[][2] = {
+	{ "call_light_bif_shared", "call_bif_shared" },
+};
+
+/* Whether a call into helper called may show, at the sample, as the
+ * native part stopped in helper top. */
+static int same_helper(const char *called, const char *top)
+{
+	if (!strcmp(called, top))
+		return 1;
+	for (size_t i = 0; i < sizeof helper_continues / sizeof *helper_continues; i++)
+		if (!strcmp(called, helper_continues[i][0]) &&
+		    !strcmp(top, helper_continues[i][1]))
+			return 1;
+	return 0;
+}
+
+/* Whether the C function at fn goes on in the one at c: fn is c, or one
+ * of its first 64 bytes starts a jump (e9 rel32) to c (a tail call, as
+ * BEAM's list_to_binary_1 makes to erts_list_to_binary_bif). */
+static int reaches(struct addrspace *as, uint64_t fn, uint64_t c)
+{
+	unsigned char b[64];
+	struct iovec local = { b, sizeof b };
+	struct iovec remote = { (void *)(uintptr_t)fn, sizeof b };
+
+	if (fn == c)
+		return 1;
+	if (process_vm_readv(as->pid, &local, 1, &remote, 1, 0) !=
+	    (ssize_t)sizeof b)
+		return 0;
+	for (size_t i = 0; i + 5 <= sizeof b; i++) {
+		int32_t rel;
+
+		if (b[i] != 0xe9)
+			continue;
+		memcpy(&rel, b + i + 1, sizeof rel);
+		if (fn + i + 5 + (uint64_t)(int64_t)rel == c)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether ra, the first return address read from the live process's
+ * Erlang stack (after the sample: the process may have moved on), is
+ * confirmed by what the kernel captured.  The instruction before it must
+ * be a direct call (e8 rel32) into the JIT function or helper the native
+ * part of the sample stopped in (the same perf-map symbol, or one it
+ * goes on in: helper_continues); and when that is a helper that called a
+ * C function (the frame leafward of it), an address loaded in the 35
+ * bytes before the call (movabs: how BEAM's JIT hands a BIF to
+ * call_light_bif_shared) that points into executable file code must be
+ * that C function's first address, or tail-call it.  The code is read live:
+ * JIT code does not change while it is loaded. */
+static int late_ok(struct addrspace *as, struct walk *w, uint64_t ra)
+{
+	unsigned char b[40];
+	struct iovec local = { b, sizeof b };
+	struct iovec remote = { (void *)(uintptr_t)(ra - sizeof b), sizeof b };
+	uint64_t top = w->pcs[w->n - 1], target, cstart = 0;
+	char n1[256], n2[256];
+	const char *top_name, *called;
+	enum frame_kind kind;
+	int32_t rel;
+
+	if (w->n > 1)
+		top -= 1; /* a return address */
+	if (ra < sizeof b ||
+	    process_vm_readv(as->pid, &local, 1, &remote, 1, 0) !=
+		    (ssize_t)sizeof b ||
+	    b[sizeof b - 5] != 0xe8)
+		return 0;
+	memcpy(&rel, b + sizeof b - 4, sizeof rel);
+	target = ra + (uint64_t)(int64_t)rel;
+	top_name = jit_name(as, top, n1, sizeof n1);
+	called = jit_name(as, target, n2, sizeof n2);
+	if (!top_name || !called || !same_helper(called, top_name))
+		return 0;
+	if (w->n < 2 || !in_jit(as, top, &kind) || kind != FK_JIT) {
+		return 1;
+	} else {
+		uint64_t c = w->pcs[w->n - 2] - (w->n > 2 ? 1 : 0);
+		Dwfl_Module *mod = dwfl_addrmodule(as->dwfl, c);
+
+		if (!mod || !addrspace_symtab_find(as, mod, c, &cstart))
+			return 0; /* the C function is not known */
+	}
+	for (size_t i = 0; i + 10 <= sizeof b - 5; i++) {
+		const struct mapping *m;
+		uint64_t imm;
+
+		if ((b[i] != 0x48 && b[i] != 0x49) || (b[i + 1] & 0xf8) != 0xb8)
+			continue;
+		memcpy(&imm, b + i + 2, sizeof imm);
+		m = addrspace_find_map(as, imm);
+		if (m && (m->prot & PROT_EXEC) && !reaches(as, imm, cstart))
+			return 0;
+	}
+	return 1;
+}
+
 static int jit_walk(struct addrspace *as, struct walk *w)
 {
 	uint64_t rbp = w->rbp, ra, next;
 	enum frame_kind kind;
+	int first = 1, check = w->snap && w->snap->check_late;
 
 	if (w->snap && w->snap->erl_given)
 		return jit_chain(as, w, w->snap);
@@ -385,13 +511,25 @@ static int jit_walk(struct addrspace *as, struct walk *w)
 	 * at [rsp], and rbp still belongs to that caller's caller. */
 	if (w->n == 1 && w->rsp != rbp && in_jit(as, w->pcs[0], &kind) &&
 	    kind == FK_JIT && read_word(as, w->rsp, &ra) == 0 &&
-	    in_jit(as, ra - 1, &kind) && kind == FK_ERLANG)
+	    in_jit(as, ra - 1, &kind) && kind == FK_ERLANG) {
+		if (check && !late_ok(as, w, ra)) {
+			as->erl_unconfirmed++;
+			return 1;
+		}
+		first = 0;
 		w->pcs[w->n++] = ra;
+	}
 	while (w->n < w->max) {
 		if (rbp == 0)
 			return 0;
 		if (read_word(as, rbp + 8, &ra) || read_word(as, rbp, &next))
 			return 1;
+		if (check && first && in_jit(as, ra - 1, NULL) &&
+		    !late_ok(as, w, ra)) {
+			as->erl_unconfirmed++;
+			return 1;
+		}
+		first = 0;
 		if (!in_jit(as, ra - 1, NULL)) {
 			const struct mapping *m = addrspace_find_map(as, ra - 1);
 

@@ -26,38 +26,9 @@ measure() {
 	grep -q 'Erlang frames and processes read at the sample (BPF)' "$T/rec.err" ||
 		fail "the VM was not read by BPF: $(head -c 800 "$T/rec.err")"
 
-	awk '
-	BEGIN {
-		split("term_to_binary_1 f_t2b binary_to_term_1 f_b2t MD5Update f_md5 " \
-		      "crc32_1 f_crc adler32_1 f_adler phash2_1 f_phash " \
-		      "erts_list_to_binary_bif f_l2b binary_to_list_1 f_b2l " \
-		      "lists_reverse_2 f_rev ets_insert_2 f_ets", a, " ")
-		for (i = 1; i in a; i += 2) bif[a[i]] = "bifrot:" a[i + 1] "/1"
-	}
-	{
-		n = $NF; sub(/ [0-9]+$/, "")
-		k = split($0, f, ";")
-		at = 0
-		for (i = 1; i <= k; i++) if (f[i] in bif) { at = i; break }
-		if (!at) next
-		all += n
-		if ($0 ~ /\[truncated\]/) {
-			trunc += n
-			if (tshown++ < 5) print "truncated: " n " " substr($0, 1, 400) > "/dev/stderr"
-		}
-		caller = ""
-		for (i = at - 1; i >= 1; i--)
-			if (f[i] ~ /^[a-z_0-9]+:[A-Za-z_0-9]+\/[0-9]+$/) { caller = f[i]; break }
-		if (caller == "") next
-		with += n
-		if (caller != bif[f[at]]) {
-			wrong += n
-			if (shown++ < 5) print "wrong: " n " " substr($0, 1, 400) > "/dev/stderr"
-		}
-	}
-	END { printf "%d %d %d %d\n", all, with, wrong, trunc }' "$T/tid.folded" >"$T/counts" ||
+	awk -f tests/beam/bifcheck.awk "$T/tid.folded" >"$T/counts" ||
 		fail "awk"
-	read -r all with wrong trunc <"$T/counts"
+	read -r all with wrong trunc _ <"$T/counts"
 	echo "BIF samples $all: with an Erlang caller $with, wrong caller $wrong, [truncated] $trunc"
 	grep -E '^flamer: (Erlang frames|[0-9]+ stacks)' "$T/rec.err"
 	[ "$all" -ge 300 ] || { show_top "$T/tid.folded"; fail "only $all BIF samples"; }
