@@ -212,12 +212,13 @@ report() {
 			add(k SUBSEP "csw", f[12])
 			add(k SUBSEP "full", f[13])
 		}
-		nsec = split("attach launch dwarf python py310", sec, " ")
+		nsec = split("attach launch dwarf python py310 beam", sec, " ")
 		title["attach"] = "Native code with frame pointers (samples/bin/bench-fp), recorder attached by pid"
 		title["launch"] = "Native code with frame pointers, recorder launching the workload (wall includes start-up and exit)"
 		title["dwarf"] = "Native code without frame pointers (samples/bin/bench-nofp), attached by pid"
 		title["python"] = "Python (bench/py_bench.py), attached by pid"
 		title["py310"] = "Python 3.10 (bench/py_bench.py), attached by pid, with Austin (its last supported version)"
+		title["beam"] = "Erlang (bench/beam_bench.erl, one scheduler, +JPperf map), attached by pid"
 		for (q = 1; q <= nsec; q++) {
 			any = 0
 			for (gi = 1; gi <= ng; gi++) if (index(grp[gi], sec[q] "-") == 1) any = 1

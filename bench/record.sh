@@ -10,8 +10,10 @@
 # Environment: FLAMER (default ./flamer), PYTHON (default pyenv 3.11.7, else
 # /usr/bin/python3.11), ROUNDS, FREQS, UNITS (C work units, ~3 ms each),
 # PY_UNITS (Python work units, ~2 ms each), OUT (default bench/out),
-# GROUPS_ONLY (space-separated subset of: attach launch dwarf python py310;
-# py310 is CPython 3.10 with Austin beside perf and flamer, PYTHON310).
+# GROUPS_ONLY (space-separated subset of: attach launch dwarf python py310
+# beam; py310 is CPython 3.10 with Austin beside perf and flamer,
+# PYTHON310; beam is bench/beam_bench.erl on one scheduler with the JIT's
+# perf map, BEAM_UNITS units of ~2 ms).
 # Austin reads the target's memory from outside (no perf events): its
 # attach is waited for by time.
 #
@@ -36,10 +38,16 @@ OUT=${OUT:-bench/out}
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	ROUNDS=${ROUNDS:-1} FREQS=${FREQS:-99 999} UNITS=${UNITS:-150} PY_UNITS=${PY_UNITS:-250}
+	BEAM_UNITS=${BEAM_UNITS:-250}
 else
 	ROUNDS=${ROUNDS:-3} FREQS=${FREQS:-99 999 4999} UNITS=${UNITS:-500} PY_UNITS=${PY_UNITS:-800}
+	BEAM_UNITS=${BEAM_UNITS:-800}
 fi
-GROUPS_ONLY=${GROUPS_ONLY:-attach launch dwarf python py310}
+GROUPS_ONLY=${GROUPS_ONLY:-attach launch dwarf python py310 beam}
+if ! command -v erl >/dev/null || ! command -v erlc >/dev/null; then
+	echo "bench: no BEAM group (needs erl and erlc)" >&2
+	GROUPS_ONLY=$(echo " $GROUPS_ONLY " | sed 's/ beam / /')
+fi
 # Austin supports CPython up to 3.10: its group runs on pyenv's 3.10
 PYTHON310=${PYTHON310:-/root/.pyenv/versions/3.10.13/bin/python3}
 if [ ! -x "$PYTHON310" ] || ! command -v austin >/dev/null; then
@@ -91,12 +99,16 @@ set_recorder() {
 # set_workload NAME : WL (command array, without -w) and DEPTH (descend
 # frames every sample's stack should hold; 0: not checked)
 set_workload() {
-	DEPTH=28
+	DEPTH=28 GATE=USR1
 	case $1 in
 	fp) WL=(samples/bin/bench-fp -n "$UNITS") ;;
 	nofp) WL=(samples/bin/bench-nofp -n "$UNITS") ;;
 	py) WL=("$PYTHON" bench/py_bench.py -n "$PY_UNITS"); DEPTH=0 ;;
 	py310) WL=("$PYTHON310" bench/py_bench.py -n "$PY_UNITS"); DEPTH=0 ;;
+	# the VM keeps SIGUSR1 for its crash dump: its gate is SIGUSR2
+	beam) WL=(erl -noshell -noinput +S 1 +JPperf map -pa "$W/beam"
+		  -run beam_bench main -extra -n "$BEAM_UNITS"); DEPTH=0
+	      GATE=USR2 ;;
 	esac
 }
 
@@ -135,7 +147,7 @@ run_attach() {
 		fi
 	fi
 	t0=$(now)
-	kill -USR1 "$wpid"
+	kill -"$GATE" "$wpid"
 	wait "$wpid"
 	if [ "$KIND" != none ]; then
 		wait_gone "$SUBSHELL" 60
@@ -198,6 +210,11 @@ want launch && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * nf * 4))
 want dwarf && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * 4))
 want python && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * npf * 3))
 want py310 && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * npf * 4))
+want beam && TOTAL_RUNS=$((TOTAL_RUNS + ROUNDS * npf * 3))
+if want beam; then
+	mkdir -p "$W/beam"
+	erlc -o "$W/beam" bench/beam_bench.erl || die "erlc bench/beam_bench.erl failed"
+fi
 echo "bench: $TOTAL_RUNS runs: $ROUNDS rounds, F = $FREQS (python: $PY_FREQS), $UNITS C units, $PY_UNITS Python units ($PYTHON)" >&2
 
 for r in $(seq "$ROUNDS"); do
@@ -220,6 +237,12 @@ for r in $(seq "$ROUNDS"); do
 		set_workload py310
 		for f in $PY_FREQS; do
 			round attach "py310-$f" "$r" "$f" base perf-fp flamer-auto austin
+		done
+	fi
+	if want beam; then
+		set_workload beam
+		for f in $PY_FREQS; do
+			round attach "beam-$f" "$r" "$f" base perf-fp flamer-auto
 		done
 	fi
 done

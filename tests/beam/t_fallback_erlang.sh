@@ -11,11 +11,14 @@
 # each calling one distinct BIF: a late read names the next function.
 # - 499 Hz, FLAMER_NO_BPF=1: at most 1 % of the BIF samples with a
 #   caller name a wrong one (before the check: 13 % here), and the check
-#   still confirms some (>= 1 %: a check that refuses everything fails).
-#   How many depends on how late the reads come: these BIFs last tens of
-#   microseconds, so a read is late whenever the recorder is; measured
-#   4-90 % confirmed (4 % with a fresh-clone test run beside it), every
-#   refusal checked by hand was the process in another BIF.
+#   still confirms some: at least one sample over this run and the
+#   nobody one (a check that refuses everything fails).  How many depends
+#   on how late the reads come: these BIFs last tens of microseconds, and
+#   a recorder woken at once on the other CPU still reads 50-200 us after
+#   the sample, while the VM runs on; measured 0.5-1.4 % confirmed on an
+#   idle machine, up to 90 % on a loaded one (the VM's thread is then
+#   often preempted right after the sample); every refusal looked at by
+#   hand was the process in another BIF.
 # - Every live read made 3 ms late (FLAMER_TEST_LATE_US): before the
 #   check 641 of 698 BIF samples named a wrong caller; now at most 1 %,
 #   at least half of the BIF samples are [erlang?] (measured 97 %), and
@@ -26,7 +29,9 @@
 . tests/beam/beamlib.sh
 beam_require_erl
 
-# check NAME FOLDED ERR MIN_WITH MIN_UNCONF: the bounds above
+# check NAME FOLDED ERR MIN_WITH MIN_UNCONF: the bounds above; adds the
+# confirmed samples to CONFIRMED
+CONFIRMED=0
 check() {
 	local all with wrong trunc unconf said
 	awk -f tests/beam/bifcheck.awk "$2" >"$T/$1.counts" 2>"$T/$1.wrong" || fail "awk"
@@ -36,6 +41,7 @@ check() {
 	[ "$all" -ge 200 ] || { show_top "$2"; fail "$1: only $all BIF samples"; }
 	[ $((wrong * 100)) -le "$with" ] || fail "$1: $wrong of $with BIF callers wrong (> 1 %): $(head -c 1500 "$T/$1.wrong")"
 	[ $((with * 100)) -ge $((all * $4)) ] || fail "$1: only $with of $all BIF samples with a confirmed caller (< $4 %)"
+	CONFIRMED=$((CONFIRMED + with))
 	[ $((unconf * 100)) -ge $((all * $5)) ] || fail "$1: only $unconf of $all BIF samples [erlang?] (< $5 %)"
 	if [ "$unconf" -gt 0 ]; then
 		[ -n "$said" ] && [ "$said" -ge "$unconf" ] ||
@@ -45,7 +51,7 @@ check() {
 
 FLAMER_NO_BPF=1 beam_record bifrot 3
 expect_no_grep 'read at the sample \(BPF\)' "$T/rec.err"
-check prompt "$T/tid.folded" "$T/rec.err" 1 0
+check prompt "$T/tid.folded" "$T/rec.err" 0 0
 beam_stop_keep() {
 	[ -n "${BEAM_PID:-}" ] && kill "$BEAM_PID" 2>/dev/null
 	[ -n "${BEAM_LAUNCHER:-}" ] && wait "$BEAM_LAUNCHER" 2>/dev/null
@@ -75,4 +81,5 @@ install -d -m 777 "$dir/out"
 	fail "record as nobody exited $?: $(head -c 600 "$T/nobody.err")"
 expect_no_grep 'read at the sample \(BPF\)' "$T/nobody.err"
 "$FLAMER" collapse -q "$dir/out/n.data" >"$T/nobody.folded" || fail "collapse"
-check nobody "$T/nobody.folded" "$T/nobody.err" 1 0
+check nobody "$T/nobody.folded" "$T/nobody.err" 0 0
+[ "$CONFIRMED" -ge 1 ] || fail "no BIF sample confirmed without BPF: the check refuses everything"
