@@ -10,6 +10,8 @@
 # the scheduler's own loop), and the BIF samples name their caller; no
 # "without a perf map" advice.  Without +JPperf map: no Erlang frame at
 # all, and the advice is given once (at the end at the latest).
+# As root, each launched VM is read by the BPF program (the summary says
+# so) once it has booted.
 # Elixir's anonymous functions read "anonymous fn/2 in Work.sums/1"
 # (samples/elixir/anon.exs), never the compiler's "-sums/1-fun-0-".
 . tests/beam/beamlib.sh
@@ -28,6 +30,11 @@ launched() {
 	[ "$rc" -eq 4 ] && skip "perf_event_open not permitted: $(head -c 300 "$T/$name.err")"
 	[ "$rc" -eq 0 ] || fail "$name: flamer record exited $rc: $(head -c 800 "$T/$name.err")"
 	"$FLAMER" collapse -q --tid "$T/$name.data" >"$T/$name.tid" || fail "$name: collapse"
+	# as root with BTF the BPF program loads (t_bpf_load fails if not)
+	# and reads a launched VM too, once it has booted
+	if is_root && [ -r /sys/kernel/btf/vmlinux ]; then
+		expect_grep 'Erlang VM \(OTP [0-9]+\): Erlang frames and processes read at the sample \(BPF\)' "$T/$name.err"
+	fi
 	! grep -q 'without a perf map' "$T/$name.err" ||
 		fail "$name: false advice: $(grep 'perf map' "$T/$name.err"; head -c 600 "$T/$name.err")"
 	sched=$(busiest_thread "$T/$name.tid" "$re")
