@@ -1126,24 +1126,21 @@ int session_finish(struct session *s, int run_err)
 		fprintf(stderr, "flamer: %llu stacks could not be unwound to "
 				"their root and end in [truncated]\n",
 			(unsigned long long)st->truncated);
-	if ((st->py_merged || st->py_ambiguous || st->py_invalid) &&
-	    !st->py_unconfirmed && !fl_quiet)
+	if ((st->py_merged || st->py_ambiguous || st->py_invalid ||
+	     st->py_unconfirmed) && !fl_quiet) {
 		fprintf(stderr, "flamer: Python stacks: %llu merged, %llu "
 				"ambiguous (Python frames on top), %llu "
-				"[invalid]\n",
+				"[invalid]",
 			(unsigned long long)st->py_merged,
 			(unsigned long long)st->py_ambiguous,
 			(unsigned long long)st->py_invalid);
-	if (st->py_unconfirmed && !fl_quiet)
-		fprintf(stderr, "flamer: Python stacks: %llu merged, %llu "
-				"ambiguous (Python frames on top), %llu "
-				"[invalid], %llu not confirmed by the sample "
-				"([python?] in place of frames read after "
-				"it)\n",
-			(unsigned long long)st->py_merged,
-			(unsigned long long)st->py_ambiguous,
-			(unsigned long long)st->py_invalid,
-			(unsigned long long)st->py_unconfirmed);
+		if (st->py_unconfirmed) /* late reads (no BPF) */
+			fprintf(stderr, ", %llu not confirmed by the sample "
+					"([python?] in place of frames read "
+					"after it)",
+				(unsigned long long)st->py_unconfirmed);
+		fputc('\n', stderr);
+	}
 	if (st->py_cut && !fl_quiet)
 		fprintf(stderr, "flamer: %llu Python stacks were deeper than "
 				"%d frames: the leaf-most %d are kept, then "

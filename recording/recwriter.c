@@ -222,11 +222,12 @@ int recwriter_proc(struct recwriter *w, uint32_t pid, uint32_t ppid,
 	return 0;
 }
 
-int recwriter_thread(struct recwriter *w, uint32_t pid, uint32_t tid,
-		     const char *name)
+/* A THREAD or THREAD_PYTHON record: pid, tid, name. */
+static int thread_record(struct recwriter *w, uint32_t kind, uint32_t pid,
+			 uint32_t tid, const char *name)
 {
 	int err;
-	unsigned char *p = begin(w, REC_THREAD, 12 + slen(name), &err);
+	unsigned char *p = begin(w, kind, 12 + slen(name), &err);
 
 	if (!p)
 		return err;
@@ -236,21 +237,18 @@ int recwriter_thread(struct recwriter *w, uint32_t pid, uint32_t tid,
 	return 0;
 }
 
+int recwriter_thread(struct recwriter *w, uint32_t pid, uint32_t tid,
+		     const char *name)
+{
+	return thread_record(w, REC_THREAD, pid, tid, name);
+}
+
 int recwriter_thread_python(struct recwriter *w, uint32_t pid, uint32_t tid,
 			    const char *name)
 {
-	int err;
-	unsigned char *p;
-
 	if (slen(name) > REC_MAX_PYTHREAD)
 		return -EINVAL;
-	p = begin(w, REC_THREAD_PYTHON, 12 + slen(name), &err);
-	if (!p)
-		return err;
-	put32(p, pid);
-	put32(p + 4, tid);
-	putstr(p + 8, name);
-	return 0;
+	return thread_record(w, REC_THREAD_PYTHON, pid, tid, name);
 }
 
 int recwriter_frame(struct recwriter *w, uint32_t id, enum frame_kind kind,

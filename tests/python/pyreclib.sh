@@ -20,6 +20,17 @@ py_targets() {
 	return 0
 }
 
+# py_each_target FUNC: calls FUNC NAME PYTHON MINOR for every target of
+# py_targets; skips the test when there is none.
+py_each_target() {
+	local name py minor ran=0
+	while read -r name py minor; do
+		"$1" "$name" "$py" "$minor"
+		ran=$((ran + 1))
+	done < <(py_targets)
+	[ "$ran" -gt 0 ] || skip "no CPython 3.8-3.13 installed"
+}
+
 # py_record NAME [flamer record options...] -- COMMAND...: records into
 # $T/NAME.data (stderr in $T/NAME.err), then folds it into $T/NAME.folded
 # and, with --tid, $T/NAME.tid.

@@ -41,10 +41,5 @@ check_version() {
 	expect_grep '^[^;]*;([^;]*;)*crunch_main \(' "$T/$name.folded"
 }
 
-ran=0
-while read -r name py minor; do
-	check_version "$name" "$py" "$minor"
-	ran=$((ran + 1))
-done < <(py_targets)
-[ "$ran" -gt 0 ] || skip "no CPython 3.8-3.13 installed"
+py_each_target check_version
 exit 0

@@ -216,10 +216,33 @@ int py_read_small_int(const struct pynames *pn, uint64_t obj, int64_t *out);
 int py_read_name(const struct pynames *pn, uint64_t obj, char *out,
 		 size_t outsize);
 
+/* ---- str objects (pystr.c), for the walker and the name reader ---- */
+
 /* py_put_utf8 - writes code point c as UTF-8 at out (at most 4 bytes),
  * '?' in place of what would break a folded stack line (';', control
  * characters) or is not a character.  Returns the bytes written. */
 size_t py_put_utf8(char *out, uint32_t c);
+
+/* A compact str as its header says: n characters (cut at the caller's
+ * max) of kind bytes each (1, 2, 4), all ASCII when ascii, at byte data
+ * of the object. */
+struct pystr {
+	size_t n;
+	int kind, ascii;
+	uint64_t data;
+};
+
+/* py_str_header - *out from hdr, the first str_compact_size bytes of a
+ * str object.  0, or -FE_BAD_MEMORY when it is not a compact str of a
+ * known kind (only compact strs are read: names are). */
+int py_str_header(const struct pylayout *l, const unsigned char *hdr,
+		  size_t max, struct pystr *out);
+
+/* py_str_utf8 - s's characters (s->n * s->kind bytes at data) as UTF-8 in
+ * out, NUL-terminated, through py_put_utf8; cut where out (outsize bytes)
+ * is full.  0, or -FE_BAD_MEMORY when an ASCII str holds a byte > 0x7f. */
+int py_str_utf8(const struct pystr *s, const unsigned char *data, char *out,
+		size_t outsize);
 
 /* For tests: a walker of process pid that believes _PyRuntime is at
  * `runtime` and the layout is the built-in table of 3.minor (no detection).

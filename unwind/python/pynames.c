@@ -121,35 +121,6 @@ static int check_type(const struct pynames *pn, uint64_t obj, uint64_t type)
 	return err ? err : t == type ? 0 : -FE_BAD_MEMORY;
 }
 
-/* Appends code point c as UTF-8, replacing what would break a folded
- * stack line (';', control characters) or is not a character. */
-size_t py_put_utf8(char *out, uint32_t c)
-{
-	if (c < 0x20 || c == ';' || c == 0x7f || (c >= 0xd800 && c < 0xe000) ||
-	    c > 0x10ffff)
-		c = '?';
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 63));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | c >> 12);
-		out[1] = (char)(0x80 | ((c >> 6) & 63));
-		out[2] = (char)(0x80 | (c & 63));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | c >> 18);
-	out[1] = (char)(0x80 | ((c >> 12) & 63));
-	out[2] = (char)(0x80 | ((c >> 6) & 63));
-	out[3] = (char)(0x80 | (c & 63));
-	return 4;
-}
-
 /* ---- dicts ---- */
 
 /* A key table: where its entries are and how they look. */
@@ -496,47 +467,19 @@ int py_read_name(const struct pynames *pn, uint64_t obj, char *out,
 {
 	const struct pylayout *l = pn->l;
 	unsigned char hdr[128], data[NAME_MAX_CHARS * 4];
-	uint32_t state;
-	int64_t length;
-	int kind, ascii, err = check_type(pn, obj, pn->types.str);
-	size_t n, o = 0;
+	struct pystr st;
+	int err = check_type(pn, obj, pn->types.str);
 
 	if (!err && ((size_t)l->str_compact_size > sizeof hdr ||
 		     outsize < NAME_MAX_CHARS * 4 + 1))
 		err = -FE_BAD_MEMORY;
 	if (!err)
 		err = rd(pn->mem, obj, hdr, (size_t)l->str_compact_size);
-	if (err)
-		return err;
-	memcpy(&length, hdr + l->str_length, sizeof length);
-	memcpy(&state, hdr + l->str_state, sizeof state);
-	kind = (state >> 2) & 7;
-	ascii = (state >> 6) & 1;
-	/* compact strs only (a name is made by str()), of a known kind */
-	if (length < 0 || length > (1 << 20) || !((state >> 5) & 1) ||
-	    (kind != 1 && kind != 2 && kind != 4) || (ascii && kind != 1))
-		return -FE_BAD_MEMORY;
-	n = length > NAME_MAX_CHARS ? NAME_MAX_CHARS : (size_t)length;
-	if (n)
-		err = rd(pn->mem, obj + (uint64_t)(ascii ? l->str_ascii_size :
-							   l->str_compact_size),
-			 data, n * (size_t)kind);
-	if (err)
-		return err;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c = kind == 1 ? data[i] :
-			     kind == 2 ? (uint32_t)data[2 * i] |
-						 (uint32_t)data[2 * i + 1] << 8 :
-					 (uint32_t)data[4 * i] |
-						 (uint32_t)data[4 * i + 1] << 8 |
-						 (uint32_t)data[4 * i + 2] << 16 |
-						 (uint32_t)data[4 * i + 3] << 24;
-		if (ascii && c > 0x7f)
-			return -FE_BAD_MEMORY;
-		o += py_put_utf8(out + o, c);
-	}
-	out[o] = 0;
-	return 0;
+	if (!err)
+		err = py_str_header(l, hdr, NAME_MAX_CHARS, &st);
+	if (!err && st.n)
+		err = rd(pn->mem, obj + st.data, data, st.n * (size_t)st.kind);
+	return err ? err : py_str_utf8(&st, data, out, outsize);
 }
 
 /* ---- threads ---- */

@@ -149,40 +149,17 @@ static int read_str(struct pywalker *w, uint64_t addr, char *out,
 {
 	const struct pylayout *l = &w->l;
 	unsigned char hdr[128], data[MAX_STR * 4];
-	uint32_t state;
-	int64_t length;
-	int kind, ascii, err;
-	size_t n, o = 0;
+	struct pystr st;
+	int err;
 
 	if (!ptr_ok(addr) || (size_t)l->str_compact_size > sizeof hdr)
 		return -FE_BAD_MEMORY;
 	err = rd(w, addr, hdr, (size_t)l->str_compact_size);
-	if (err)
-		return err;
-	memcpy(&length, hdr + l->str_length, sizeof length);
-	memcpy(&state, hdr + l->str_state, sizeof state);
-	kind = (state >> 2) & 7;
-	ascii = (state >> 6) & 1;
-	if (length < 0 || !((state >> 5) & 1) ||
-	    (kind != 1 && kind != 2 && kind != 4) || (ascii && kind != 1))
-		return -FE_BAD_MEMORY;
-	n = length > MAX_STR ? MAX_STR : (size_t)length;
-	err = rd(w, addr + (uint64_t)(ascii ? l->str_ascii_size :
-					       l->str_compact_size),
-		 data, n * (size_t)kind);
-	if (err && n)
-		return err;
-	for (size_t i = 0; i < n && o + 5 < outsize; i++) {
-		uint32_t c = kind == 1 ? data[i] :
-			     kind == 2 ? (uint32_t)data[2 * i] |
-						 (uint32_t)data[2 * i + 1] << 8 :
-					 (uint32_t)get_i32(data, (int32_t)(4 * i));
-		if (ascii && c > 0x7f)
-			return -FE_BAD_MEMORY;
-		o += py_put_utf8(out + o, c);
-	}
-	out[o] = 0;
-	return 0;
+	if (!err)
+		err = py_str_header(l, hdr, MAX_STR, &st);
+	if (!err && st.n)
+		err = rd(w, addr + st.data, data, st.n * (size_t)st.kind);
+	return err ? err : py_str_utf8(&st, data, out, outsize);
 }
 
 /* ---- code objects ---- */
