@@ -703,6 +703,7 @@ static void register_bpf(struct world *w, struct wproc *p)
 static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 {
 	size_t nmaps = addrspace_nmaps(p->as);
+	struct pywalker *full = NULL;
 	int err;
 
 	/* retry while libraries are still being mapped (ld.so, dlopen) */
@@ -710,12 +711,29 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 	    !(kind & INTERP_PYTHON))
 		return;
 	p->py_checked = nmaps + 1;
-	err = pywalker_new(p->pid, &p->py);
+	/* With BPF: the program reads the process from its next sample on,
+	 * with the built-in layout, while its DWARF is read (~100 ms for
+	 * Debian's compressed -dbg file, whose samples had no Python frames
+	 * before); a DWARF layout that differs replaces it. */
+	err = w->opt.bpf ? pywalker_new_flags(p->pid, PYWALKER_NO_DWARF, &p->py)
+			 : -FE_NO_DEBUGINFO;
+	if (err == 0) {
+		register_bpf(w, p);
+		if (pywalker_check_dwarf(p->py) == 1 &&
+		    pywalker_new(p->pid, &full) == 0) {
+			pywalker_free(p->py);
+			p->py = full;
+			register_bpf(w, p); /* the program's offsets too */
+		}
+	} else if (err != -ENOMEM && err != -ESRCH) {
+		err = pywalker_new(p->pid, &p->py);
+		if (err == 0)
+			register_bpf(w, p);
+	}
 	if (err == 0) {
 		fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
 			pywalker_version(p->py), pywalker_layout_source(p->py));
 		w->py_detected++;
-		register_bpf(w, p);
 	} else if (err != -FE_UNSUPPORTED && err != -FE_NO_TARGET &&
 		   err != -ESRCH && err != -ENOENT) {
 		p->py_failed = 1; /* don't retry a real failure */

@@ -40,6 +40,15 @@ int pywalker_new(pid_t pid, struct pywalker **out);
 /* pywalker_new_flags - as pywalker_new, with PYWALKER_* flags (0 = same). */
 int pywalker_new_flags(pid_t pid, unsigned flags, struct pywalker **out);
 
+/* pywalker_check_dwarf - for a walker made with PYWALKER_NO_DWARF (a
+ * layout at once, from a built-in table or _Py_DebugOffsets): reads the
+ * layout from the interpreter's DWARF now, which takes ~100 ms for a
+ * compressed separate debug file, and compares.  Returns 0 when they are
+ * the same (the walker's source then names the DWARF file) or there is
+ * no DWARF (the layout stays), 1 when they differ (the caller makes a
+ * walker from DWARF instead), -ENOMEM. */
+int pywalker_check_dwarf(struct pywalker *w);
+
 /* Frees w and every name it returned.  NULL is accepted. */
 void pywalker_free(struct pywalker *w);
 

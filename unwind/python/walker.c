@@ -946,6 +946,32 @@ static int choose_layout(struct pywalker *w, unsigned flags)
 	return 0;
 }
 
+int pywalker_check_dwarf(struct pywalker *w)
+{
+	struct pylayout d;
+	char *src = NULL;
+	int err;
+
+	if (!strncmp(w->source, "DWARF ", 6))
+		return 0;
+	memset(&d, 0xff, sizeof d);
+	d.minor = w->l.minor;
+	err = pylayout_from_dwarf(w->t.open_path, &d, &src);
+	if (err == -ENOMEM)
+		return err;
+	if (err || pylayout_check(&d) != 0) {
+		free(src);
+		return 0; /* no DWARF: the layout stays */
+	}
+	if (memcmp(&d, &w->l, sizeof d) != 0) {
+		free(src);
+		return 1;
+	}
+	free(w->source);
+	w->source = src;
+	return 0;
+}
+
 int pywalker_new_flags(pid_t pid, unsigned flags, struct pywalker **out)
 {
 	struct pywalker *w = calloc(1, sizeof *w);
