@@ -690,6 +690,23 @@ static size_t set_native(struct frames *f, uint32_t *ids, const char **nat,
 	return n;
 }
 
+/* One late merge: natives nat[0..nn) (the first a kernel frame), py[0..2),
+ * the check chk; the result must read want. */
+static void late_case(struct frames *f, const char **nat, size_t nn,
+		      const struct pyframe *py, bool python_only,
+		      const struct pycheck *chk, struct stack_stats *st,
+		      uint32_t *flags, const char *want)
+{
+	uint32_t ids[REC_MAX_FRAMES];
+	size_t n = set_native(f, ids, nat, nn);
+	char text[512];
+
+	CHECK(stack_python_merge(f, py, 2, 0, python_only, ids, &n, 1, flags,
+				 st, chk) == 0);
+	names(f, ids, n, text, sizeof text);
+	CHECK_STR(text, want);
+}
+
 /* Python frames read after the sample (the live read, no BPF): an eval
  * call's frames are merged only when its next_instr at the sample is
  * where the frame read later stands (3.12: 0-64 bytes past the frame's
@@ -715,93 +732,60 @@ static void test_python_late(void)
 		{ "f (t.py)", 1, 0x8000, 0x20000 },
 	};
 	uint64_t at[2] = { 0x10002, 0x20010 };
+	/* elsewhere at the sample: another code object, before the frame's
+	 * instruction, past the slack */
+	uint64_t away[] = { 0x30002, 0x10000 - 2, 0x10002 + 64 };
 	unsigned char known[2] = { 1, 1 };
 	struct pycheck chk;
-	uint32_t ids[REC_MAX_FRAMES], flags = 0;
-	size_t n;
+	uint32_t flags = 0;
 	struct stack_stats st = { 0 };
-	char text[512];
+	const char *unconf = "sys_read;deflate;[python?];main;_start";
 
 	CHECK(pywalker_new_fake(getpid(), 12, 0x1000, &w) == 0);
 	chk = (struct pycheck){ w, 1, at, known };
 	/* confirmed: merged as usual */
-	n = set_native(f, ids, one, 5);
-	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;deflate;g (t.py);f (t.py);main;_start");
+	late_case(f, one, 5, py, false, &chk, &st, &flags,
+		  "sys_read;deflate;g (t.py);f (t.py);main;_start");
 	CHECK(st.py_merged == 1 && st.py_unconfirmed == 0 && flags == 0);
-	/* the eval loop was elsewhere at the sample (another code object,
-	 * or before the frame's instruction): [python?], frames left out */
-	uint64_t away[] = { 0x30002, 0x10000 - 2, 0x10002 + 64 };
+	/* the eval loop was elsewhere: [python?], frames left out */
 	for (size_t i = 0; i < 3; i++) {
 		chk.next_instr = &away[i];
 		flags = 0;
-		n = set_native(f, ids, one, 5);
-		CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags,
-					 &st, &chk) == 0);
-		names(f, ids, n, text, sizeof text);
-		CHECK_STR(text, "sys_read;deflate;[python?];main;_start");
+		late_case(f, one, 5, py, false, &chk, &st, &flags, unconf);
 		CHECK(flags & REC_SF_PY_UNCONFIRMED);
 	}
 	CHECK(st.py_unconfirmed == 3);
 	/* not known at the sample (no DWARF location there): the same */
 	chk.next_instr = at;
 	known[0] = 0;
-	n = set_native(f, ids, one, 5);
-	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;deflate;[python?];main;_start");
+	late_case(f, one, 5, py, false, &chk, &st, &flags, unconf);
 	known[0] = 1;
 	/* the unwinder's count of eval frames is not the stack's: none
 	 * confirmed, [python?] at the root-most eval frame */
 	chk.n = 2;
-	n = set_native(f, ids, one, 5);
-	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;deflate;[python?];main;_start");
+	late_case(f, one, 5, py, false, &chk, &st, &flags, unconf);
 	/* two eval calls: the leaf one confirmed, the root one not */
 	at[1] = 0x90000;
-	n = set_native(f, ids, two, 7);
-	CHECK(stack_python_merge(f, py2, 2, 0, false, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;deflate;g (t.py);PyObject_Call;[python?];"
-			"main;_start");
+	late_case(f, two, 7, py2, false, &chk, &st, &flags,
+		  "sys_read;deflate;g (t.py);PyObject_Call;[python?];main;_start");
 	/* both confirmed */
 	at[1] = 0x20010;
 	flags = 0;
-	n = set_native(f, ids, two, 7);
-	CHECK(stack_python_merge(f, py2, 2, 0, false, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;deflate;g (t.py);PyObject_Call;f (t.py);"
-			"main;_start");
+	late_case(f, two, 7, py2, false, &chk, &st, &flags,
+		  "sys_read;deflate;g (t.py);PyObject_Call;f (t.py);main;_start");
 	CHECK(flags == 0);
 	/* a whole native stack without an eval frame (the dynamic loader,
 	 * before Python ran): the frames read later are not attached */
 	chk.n = 0;
-	n = set_native(f, ids, none, 4);
-	CHECK(stack_python_merge(f, py, 2, 0, false, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;_dl_relocate_object;_dl_start;_start");
+	late_case(f, none, 4, py, false, &chk, &st, &flags,
+		  "sys_read;_dl_relocate_object;_dl_start;_start");
 	CHECK(flags & REC_SF_PY_UNCONFIRMED);
 	/* --python-only: the Python frames when confirmed, else the marker */
 	chk.n = 1;
-	n = set_native(f, ids, one, 5);
-	CHECK(stack_python_merge(f, py, 2, 0, true, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;g (t.py);f (t.py)");
+	late_case(f, one, 5, py, true, &chk, &st, &flags,
+		  "sys_read;g (t.py);f (t.py)");
 	chk.next_instr = away;
-	n = set_native(f, ids, one, 5);
-	CHECK(stack_python_merge(f, py, 2, 0, true, ids, &n, 1, &flags, &st,
-				 &chk) == 0);
-	names(f, ids, n, text, sizeof text);
-	CHECK_STR(text, "sys_read;[python?]");
+	late_case(f, one, 5, py, true, &chk, &st, &flags, "sys_read;[python?]");
 	pywalker_free(w);
 	frames_free(f);
 }
