@@ -54,9 +54,10 @@ struct stacks {
 	uint32_t *tmp;            /* MAX_IDS frame ids */
 };
 
-/* FLAMER_TEST_LATE_US: a test's delay before each live Python read (up
- * to 100 ms), so that reads come after the thread moved on; 0 if unset or
- * not a number. */
+/* FLAMER_TEST_LATE_US: a test's delay before each live Python read, each
+ * late Erlang read, and each native walk of a process neither Python nor
+ * Erlang (whose deep frames are read live; up to 100 ms), so that reads
+ * come after the thread moved on; 0 if unset or not a number. */
 static unsigned test_late_us(void)
 {
 	const char *v = getenv("FLAMER_TEST_LATE_US");
@@ -461,7 +462,8 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 		beam_snapshot(b, p, &snap);
 	/* an Erlang VM's frames read live, after the sample: checked */
 	snap.check_late = !snap.erl_given && wproc_is_beam(p);
-	if (snap.check_late && b->late_us)
+	if (b->late_us && (snap.check_late || (!wproc_is_beam(p) &&
+					       !wproc_python(p))))
 		usleep(b->late_us); /* tests: a recorder behind its samples */
 	unconf = addrspace_erl_unconfirmed(wproc_addrspace(p));
 	mism = addrspace_erl_mismatch(wproc_addrspace(p));

@@ -33,7 +33,11 @@ struct addrspace {
 	int read_failed;      /* the unwinder asked for memory it could not have */
 	int live_state;       /* beyond the copy: 0 unchecked, 1 the copy's top
 			       * equals live memory (read on), -1 it does not */
-	int live_used;        /* a walk read live stack beyond the copy */
+	int live_used;        /* a walk read live stack beyond the copy, checked
+			       * (live_state) */
+	int live_free;        /* reads beyond the copy go to the live process
+			       * unchecked: after a JIT frame of a process with
+			       * snap->live_reads (its chain is read live) */
 	int fp_regs_only;     /* the walk starts from rip, rsp, rbp only (after
 			       * a frame-pointer walk: the other registers of
 			       * that frame are not known) */
