@@ -12,6 +12,15 @@
  * A power of two (the BPF side masks indexes with it). */
 #define BEAMBPF_MAX_FRAMES 512
 
+/* Bytes of a normal scheduler's C stack copied from right under its
+ * registers block (where the JIT calls C functions) when the sample is in
+ * C code further down: the return addresses of C frames under the JIT,
+ * which the kernel's stack copy misses when a big frame in between has
+ * pages never touched (it stops at the first page not present: a 16 KiB
+ * buffer of binary_to_term's left 5% of a BIF's samples [truncated]).
+ * A multiple of 8. */
+#define BEAMBPF_CS_MAX 1024
+
 /* The scheduler-data arrays: normal, dirty-CPU, dirty-IO schedulers. */
 #define BEAMBPF_NARRAYS 3
 
@@ -24,6 +33,7 @@ struct beambpf_proc {
 	__u32 esd_n[BEAMBPF_NARRAYS];    /* their lengths */
 	__u32 esd_stride;                /* sizeof(ErtsAlignedSchedulerData) */
 	__s32 esd_tid, esd_cur, esd_pseudo; /* ErtsSchedulerData members */
+	__s32 esd_regs;                  /* .registers, or -1: not known */
 	__s32 p_id, p_reg, reg_name;     /* Process.common.id, .u.alive.reg,
 					  * RegProc.name */
 	__s32 p_stop, p_fp, p_heap, p_hend, p_i, p_current, p_state;
@@ -58,7 +68,10 @@ enum beambpf_status {
  * the frame pointer the chain started at, [heap, hend) the process's
  * heap and stack block (the stack is at its end); i and
  * mfa[] the process's instruction pointer and its current MFA (module,
- * function atoms and arity; 0 when unread). */
+ * function atoms and arity; 0 when unread).  cs_len bytes of the
+ * scheduler's C stack from address cs_base (BEAMBPF_CS_MAX, or 0: not
+ * copied) follow the n return addresses: the record is
+ * BEAMBPF_REC_SIZE(n) + cs_len bytes. */
 struct beambpf_rec {
 	__u64 time;
 	__u32 pid, tid;
@@ -68,10 +81,12 @@ struct beambpf_rec {
 	__u64 e, heap, hend, fp0, w0;
 	__u64 i, mfa[3];
 	__u32 sched_type, flags;
-	__u64 ra[BEAMBPF_MAX_FRAMES];
+	__u64 cs_base;
+	__u32 cs_len, pad;
+	__u64 ra[BEAMBPF_MAX_FRAMES + BEAMBPF_CS_MAX / 8];
 };
 
-#define BEAMBPF_REC_HDR 136u
+#define BEAMBPF_REC_HDR 152u
 #define BEAMBPF_REC_SIZE(n) (BEAMBPF_REC_HDR + (n) * 8u)
 
 #endif

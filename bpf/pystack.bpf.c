@@ -394,7 +394,7 @@ static __always_inline void beam_walk(struct bpf_perf_event_data *ctx,
 				      struct beambpf_rec *r)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u64 esd, cp, pseudo, reg, name, stop, sp;
+	__u64 esd, cp, pseudo, reg, name, stop, sp, regs;
 	__u32 state;
 	struct bwalk w = { .r = r };
 
@@ -453,6 +453,14 @@ static __always_inline void beam_walk(struct bpf_perf_event_data *ctx,
 	}
 	if (rd64(r->e, &r->w0))
 		goto fault;
+	/* a normal scheduler's C code well under the JIT: the top of its
+	 * C stack (copied by beam_sample, after the frames) */
+	if (r->sched_type == 0 && c->esd_regs >= 0 &&
+	    !rd64(esd + c->esd_regs, &regs) && regs > sp &&
+	    regs - sp > BEAMBPF_CS_MAX && regs - sp < (1ull << 24)) {
+		r->cs_base = regs - BEAMBPF_CS_MAX;
+		r->cs_len = BEAMBPF_CS_MAX;
+	}
 	w.fp = r->fp0;
 	r->status = BEAMBPF_OK;
 	bpf_loop(BEAMBPF_MAX_FRAMES + 1, bwalk_step, &w, 0);
@@ -469,7 +477,7 @@ static __always_inline void beam_sample(struct bpf_perf_event_data *ctx,
 {
 	__u32 zero = 0;
 	struct beambpf_rec *r = bpf_map_lookup_elem(&beam_scratch, &zero);
-	__u64 size;
+	__u64 size, n;
 
 	if (!r)
 		return;
@@ -480,7 +488,16 @@ static __always_inline void beam_sample(struct bpf_perf_event_data *ctx,
 	r->ip = PT_REGS_IP(&ctx->regs);
 	r->period = ctx->sample_period;
 	beam_walk(ctx, c, r);
-	size = BEAMBPF_REC_SIZE((__u64)r->n);
+	n = r->n;
+	if (n > BEAMBPF_MAX_FRAMES)
+		n = BEAMBPF_MAX_FRAMES;
+	/* after the frames (a cut chain of MAX_FRAMES sends none) */
+	if (r->cs_len && (n >= BEAMBPF_MAX_FRAMES ||
+			  bpf_probe_read_user(&r->ra[n & (BEAMBPF_MAX_FRAMES - 1)],
+					      BEAMBPF_CS_MAX,
+					      (const void *)r->cs_base)))
+		r->cs_len = 0;
+	size = BEAMBPF_REC_SIZE((__u64)n) + (r->cs_len ? BEAMBPF_CS_MAX : 0);
 	if (size > sizeof *r)
 		size = sizeof *r;
 	emit(r, size);

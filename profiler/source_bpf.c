@@ -43,10 +43,17 @@ static int decode(const unsigned char *p, size_t len, struct event *ev)
 	memcpy(&h, p, PYBPF_REC_HDR);
 	if (h.status >= BEAMBPF_OK) {
 		/* a BEAM record (bpf/beamstack.h): same first 40 bytes */
+		uint32_t cs_len;
+
 		if (h.status > BEAMBPF_FAULT || h.n > BEAMBPF_MAX_FRAMES ||
 		    len < BEAMBPF_REC_SIZE(h.n))
 			return -1;
-		ev->u.py.len = BEAMBPF_REC_SIZE(h.n) - PYBPF_REC_HDR;
+		memcpy(&cs_len, p + offsetof(struct beambpf_rec, cs_len),
+		       sizeof cs_len);
+		if ((cs_len != 0 && cs_len != BEAMBPF_CS_MAX) ||
+		    len < BEAMBPF_REC_SIZE(h.n) + cs_len)
+			return -1;
+		ev->u.py.len = BEAMBPF_REC_SIZE(h.n) + cs_len - PYBPF_REC_HDR;
 	} else if (h.n > PYBPF_MAX_FRAMES || len < PYBPF_REC_SIZE(h.n) ||
 		   h.status > PYBPF_FAULT) {
 		return -1;
@@ -55,6 +62,8 @@ static int decode(const unsigned char *p, size_t len, struct event *ev)
 	}
 	_Static_assert(PYBPF_REC_HDR == offsetof(struct beambpf_rec, erl_pid),
 		       "BEAM and CPython records share their first 40 bytes");
+	_Static_assert(BEAMBPF_REC_HDR == offsetof(struct beambpf_rec, ra),
+		       "BEAMBPF_REC_HDR is the header's size");
 	ev->kind = EV_PYSTACK;
 	ev->pid = h.pid;
 	ev->tid = h.tid;

@@ -321,6 +321,11 @@ static void beam_snapshot(struct stacks *b, struct wproc *p,
 		snap->erl_estack = (r->flags & BEAMBPF_F_ESTACK) != 0;
 		snap->erl_heap = r->heap;
 		snap->erl_hend = r->hend;
+		if (r->cs_len == BEAMBPF_CS_MAX && r->n < BEAMBPF_MAX_FRAMES) {
+			snap->seg = (const unsigned char *)(r->ra + r->n);
+			snap->seg_base = r->cs_base;
+			snap->seg_len = r->cs_len;
+		}
 		return;
 	default:
 		return;

@@ -141,6 +141,13 @@ struct stack_snapshot {
 	 * sample (addrspace_unwind.c, late_ok); else the walk stops there
 	 * and counts in addrspace_erl_unconfirmed. */
 	int check_late;
+	/* More of the stack as it was at the sample, beyond the copy:
+	 * seg_len bytes from address seg_base (the BPF program's copy of a
+	 * BEAM scheduler's C stack top, BEAMBPF_CS_MAX); NULL: none.
+	 * Borrowed for the call. */
+	const unsigned char *seg;
+	uint64_t seg_base;
+	size_t seg_len;
 };
 
 /* Unwinds a snapshot: pcs[0] is the sampled pc, then return addresses.

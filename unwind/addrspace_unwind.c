@@ -108,6 +108,11 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 		memcpy(result, s->stack + (addr - sp), sizeof *result);
 		return true;
 	}
+	if (s->seg && addr >= s->seg_base && addr - s->seg_base <= s->seg_len &&
+	    s->seg_len - (addr - s->seg_base) >= sizeof *result) {
+		memcpy(result, s->seg + (addr - s->seg_base), sizeof *result);
+		return true;
+	}
 	if (!as->live_free && addr >= sp + s->stack_len && !as->live_state)
 		as->live_state = copy_top_live(as) ? 1 : -1;
 	if (as->live_free || (addr >= sp + s->stack_len && as->live_state > 0)) {

@@ -21,6 +21,7 @@ struct beam_layout {
 	const char *release;  /* OTP release, for messages */
 	uint32_t esd_stride;
 	int32_t esd_tid, esd_pseudo, esd_cur, esd_type, esd_no, esd_dirty_no;
+	int32_t esd_regs; /* -1 (explicitly: 0 is an offset) when not known */
 	int32_t p_id, p_reg, reg_name, p_htop, p_stop, p_fp, p_heap, p_hend;
 	int32_t p_i, p_current, p_state, p_sched;
 	uint32_t running_mask;
@@ -36,6 +37,7 @@ static const struct beam_layout layouts[] = {
 		.esd_stride = 0xa300,
 		.esd_tid = 0x20, .esd_pseudo = 0x28, .esd_cur = 0xa8,
 		.esd_type = 0xb0, .esd_no = 0xb8, .esd_dirty_no = 0xc0,
+		.esd_regs = 0x0,
 		.p_id = 0x0, .p_reg = 0x30, .reg_name = 0x20, .p_htop = 0x50,
 		.p_stop = 0x58, .p_fp = 0x60, .p_heap = 0x80, .p_hend = 0x88,
 		.p_i = 0x100, .p_current = 0x1d8, .p_state = 0x280,
@@ -197,6 +199,15 @@ static int check_esd(const struct beamproc *b, int a, uint32_t i, uint64_t esd)
 	if ((uint32_t)type != (uint32_t)a || !tid ||
 	    (a == 0 ? (no != i + 1 || dno != 0) : (dno != i + 1 || no != 0)))
 		return -EINVAL;
+	/* a normal scheduler's registers block: on its thread's stack,
+	 * 8-byte aligned (the BPF program copies the C stack under it) */
+	if (a == 0 && l->esd_regs >= 0) {
+		uint64_t regs, w;
+
+		if (rd64(b->pid, esd + l->esd_regs, &regs) || !regs ||
+		    (regs & 7) || rd64(b->pid, regs - 8, &w))
+			return -EINVAL;
+	}
 	if (!cp)
 		return 0;
 	if (rd64(b->pid, cp + l->p_id, &id) ||
@@ -266,6 +277,7 @@ static void fill_bpf(struct beamproc *b)
 	c->esd_tid = l->esd_tid;
 	c->esd_cur = l->esd_cur;
 	c->esd_pseudo = l->esd_pseudo;
+	c->esd_regs = l->esd_regs;
 	c->p_id = l->p_id;
 	c->p_reg = l->p_reg;
 	c->reg_name = l->reg_name;
