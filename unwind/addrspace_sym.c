@@ -1,5 +1,6 @@
 /* Symbols of an addrspace, through libdwfl. */
 #include "addrspaceP.h"
+#include "../common/debuginfo.h"
 #include "../common/error.h"
 
 #include <dwarf.h>
@@ -11,7 +12,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-static char *debuginfo_path;
 
 /* The C++ ABI's demangler, from libstdc++ (always on a Debian system). */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
@@ -38,7 +38,7 @@ static const char *demangle(const char *name, char *buf, size_t len)
 static const Dwfl_Callbacks proc_callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
-	.debuginfo_path = &debuginfo_path,
+	.debuginfo_path = &fl_debuginfo_path,
 };
 
 /* A stable fake inode per path: libdwfl skips maps lines with inode 0 and
@@ -109,8 +109,10 @@ int addrspace_build_dwfl(struct addrspace *as)
 	 * rings overflowed), and drops those not reported again. */
 	as->dirty = 0;
 	addrspace_var_forget(as); /* a module may have gone, or moved */
-	if (!as->dwfl)
+	if (!as->dwfl) {
+		fl_debuginfo_init();
 		as->dwfl = dwfl_begin(&proc_callbacks);
+	}
 	if (!as->dwfl)
 		return -ENOMEM;
 	f = open_memstream(&text, &len);

@@ -1,5 +1,6 @@
 /* Source lines of one ELF file through an offline libdwfl (srcfile.h). */
 #include "srcfile.h"
+#include "../common/debuginfo.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -18,13 +19,12 @@ struct srcfile {
 	char paths[SRC_MAX][1024]; /* absolute file names of the last lookup */
 };
 
-static char *debuginfo_path;
 
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.section_address = dwfl_offline_section_address,
-	.debuginfo_path = &debuginfo_path,
+	.debuginfo_path = &fl_debuginfo_path,
 };
 
 static int hex_equal(const unsigned char *bits, int len, const char *hex)
@@ -51,6 +51,7 @@ int srcfile_open(const char *path, const char *build_id, struct srcfile **out)
 	*out = NULL;
 	if (!sf)
 		return -ENOMEM;
+	fl_debuginfo_init();
 	sf->dwfl = dwfl_begin(&offline_callbacks);
 	if (!sf->dwfl) {
 		err = -ENOMEM;

@@ -8,7 +8,7 @@
 function kind(f) {
 	if (f ~ /^(zlib_|deflate|longest_match|fill_window|compress_block|\[libz)/) return "f_zlib"
 	if (f ~ /^(builtin_sorted|list_sort|unsafe_long_compare|unsafe_object_compare|binarysort|count_run|merge_at|merge_lo|merge_hi|gallop_)/) return "f_sort"
-	if (f ~ /^(encoder_|py_encode_basestring|_json_|c_make_encoder|escape_unicode|ascii_escape)/) return "f_json"
+	if (f ~ /^(encoder_|py_encode_basestring|_json_|c_make_encoder|escape_unicode|ascii_escape|\[_json\.)/) return "f_json"
 	return ""
 }
 {

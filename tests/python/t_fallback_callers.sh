@@ -24,6 +24,8 @@
 #   right caller; measured 15-24 %): a check that confirms nothing, or
 #   everything, fails.  3.10 and 3.13 (no location for next_instr at
 #   those sites) are all [python?]: never a wrong caller.
+# - Debian's python3.11 as without python3.11-dbg (FLAMER_TEST_NO_DEBUGINFO):
+#   all [python?], never a wrong caller.
 # - As nobody (BPF refused), Debian's python3.11: the same bounds.
 . tests/python/pyreclib.sh
 command -v setpriv >/dev/null || skip "setpriv not installed"
@@ -63,6 +65,21 @@ while read -r name py minor; do
 	ran=$((ran + 1))
 done < <(py_targets)
 [ "$ran" -gt 0 ] || skip "no CPython 3.8-3.13 installed"
+
+# Debian's python3.11 as on a machine without python3.11-dbg
+# (FLAMER_TEST_NO_DEBUGINFO, see t_bpf_callers): the built-in layout, no
+# DWARF location for next_instr, so nothing is confirmed: all [python?],
+# never a wrong caller.  199 Hz: zlib's and the JSON encoder's work are
+# all that can be told apart without symbols.
+if [ -x /usr/bin/python3.11 ]; then
+	FLAMER_TEST_NO_DEBUGINFO=1 FLAMER_NO_BPF=1 FLAMER_TEST_LATE_US=3000 \
+		"$FLAMER" record -F 199 -o "$T/nodbg.data" -- /usr/bin/python3.11 \
+		"$PYDIR/callers.py" 3 >"$T/nodbg.out" 2>"$T/nodbg.err" ||
+		fail "nodbg: flamer record exited $?: $(head -c 600 "$T/nodbg.err")"
+	expect_grep 'layout from built-in table 3\.11' "$T/nodbg.err"
+	"$FLAMER" collapse -q "$T/nodbg.data" >"$T/nodbg.folded" || fail "nodbg: collapse"
+	check nodbg 0
+fi
 
 # As a normal user: BPF is refused, the same check applies.
 py=/usr/bin/python3.11

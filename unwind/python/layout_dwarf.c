@@ -8,6 +8,7 @@
  * has is found; member offsets are then read by path ("interpreters.head").
  */
 #include "pyint.h"
+#include "../../common/debuginfo.h"
 
 #include "../../common/error.h"
 
@@ -237,7 +238,6 @@ static void fill_layout(struct found *f, struct pylayout *l)
 	}
 }
 
-static char *debuginfo_path;
 
 int pylayout_from_dwarf(const char *path, struct pylayout *l, char **source)
 {
@@ -245,16 +245,18 @@ int pylayout_from_dwarf(const char *path, struct pylayout *l, char **source)
 		.find_elf = dwfl_build_id_find_elf,
 		.find_debuginfo = dwfl_standard_find_debuginfo,
 		.section_address = dwfl_offline_section_address,
-		.debuginfo_path = &debuginfo_path,
+		.debuginfo_path = &fl_debuginfo_path,
 	};
 	struct found *f = calloc(1, sizeof *f);
-	Dwfl *dwfl = dwfl_begin(&cb);
+	Dwfl *dwfl;
 	const char *debugfile = NULL, *mainfile = NULL;
 	Dwfl_Module *mod;
 	Dwarf_Addr bias;
 	Dwarf *dw;
 	int err;
 
+	fl_debuginfo_init();
+	dwfl = dwfl_begin(&cb);
 	if (!f || !dwfl) {
 		err = -ENOMEM;
 		goto out;
