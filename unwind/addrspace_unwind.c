@@ -603,10 +603,11 @@ static int jit_chain(struct addrspace *as, struct walk *w,
 	 * state says running until erts_schedule switches it out; the chain
 	 * read from its stop is where it will resume).  Measured on bifrot:
 	 * ~1% of samples, [truncated] before. */
-	if (w->rbp == 0 && !s->erl_estack && w->n > 1) {
+	if (w->rbp == 0 && !s->erl_estack) {
 		char nb[64];
-		const char *top = jit_name(as, w->pcs[w->n - 1] - 1, nb,
-					   sizeof nb);
+		const char *top = jit_name(as, w->pcs[w->n - 1] -
+						       (w->n > 1 ? 1 : 0),
+					   nb, sizeof nb);
 
 		if (top && !strcmp(top, "process_main"))
 			return 0;
