@@ -22,6 +22,24 @@ expect_no_grep() {
 	[ -z "$m" ] || fail "unexpected line matching '$1' in $2: $m"
 }
 
+# rooted_or_marked FOLDED : every stack of FOLDED (collapse output, with or
+# without --pid/--tid roots) reaches a root of its thread (_start, main's
+# caller in libc, clone/clone3/start_thread, ld.so's _dl_start_user) or is
+# marked [truncated]; stacks with no user part (kernel frames right after
+# the root) and a user part of one [unknown] frame (a sample in execve:
+# the old image's registers) count as whole.  A stack cut short without
+# the mark is the profiler claiming a caller chain it did not see.
+rooted_or_marked() {
+	local bad
+	bad=$(awk '{ n = $NF; $NF = ""; l = $0 " "
+		if (index(l, "[truncated]")) next
+		if (l ~ /;(_start|__libc_start_main|__clone3|clone3|clone|start_thread|thread_start|_dl_start_user)[; ]/) next
+		if (l ~ /^[^;]*(;[0-9]+_[a-z_]+)?;[^;]*_\[k\][; ]/) next
+		if (l ~ /^[^;]*(;[0-9]+_[a-z_]+)?;\[unknown\]( |;[^;]*_\[k\][; ])/) next
+		print n "\t" substr(l, 1, 300) }' "$1" | head -n 5)
+	[ -z "$bad" ] || fail "stacks in $1 neither rooted nor marked [truncated]: $bad"
+}
+
 # samples_matching REGEX FILE : sum of counts of folded lines whose stack matches
 samples_matching() {
 	awk -v re="$1" '{ n = $NF; $NF = ""; if ($0 ~ re) s += n } END { printf "%d\n", s + 0 }' "$2"

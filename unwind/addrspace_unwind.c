@@ -906,6 +906,10 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 		rc = 0;
 	else if ((as->read_failed || w->bad_ra) && !w->jit)
 		rc = 1;
+	else if (rc == 0 && !w->jit && w->n &&
+		 !cfi_says_end(as, w->pcs[w->n - 1] - (w->n > 1 ? 1 : 0)))
+		rc = 1; /* libdwfl took a 0 return address for the end: not
+			 * a root (node: OSSL_DECODER_is_a's asm-level CFI) */
 	return rc;
 }
 

@@ -26,6 +26,8 @@ expect_no_grep '^' <(grep -E ';(big|small)_leaf( |;)' "$f" |
 	grep -Ev ';big_frame;mid;(big|small)_leaf( |;)' |
 	grep -Ev '^[^;]*;\[truncated\];(mid;)?(big|small)_leaf( |;)')
 split_between "$f" "$a" "$b" 2.0 4.5
+# whatever is not rooted is marked
+rooted_or_marked "$f"
 
 # a real program's stack from its root: main's caller in libc (the
 # program's own _start is stripped), or ld.so's _start at start-up
@@ -46,6 +48,7 @@ if command -v bzip2 >/dev/null; then
 	want_bz=95
 	sanitized && want_bz=92
 	chain_share "$T/bz.data.folded" '^bzip2;' "^bzip2;$ROOTED" "$want_bz" 500
+	rooted_or_marked "$T/bz.data.folded"
 	# at the default frequency (99 Hz), where a recorder woken per 64 KiB
 	# of ring read the live stack ~80 ms late: 50-89% rooted then; woken
 	# per sample, 94.8-100% in 23 runs, 93.2-100% in 13 ASan runs
@@ -65,6 +68,7 @@ if command -v sqlite3 >/dev/null; then
 		"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 4000000) SELECT sum(x*x%7) FROM c;"
 	fold "$T/sq.data"
 	chain_share "$T/sq.data.folded" '^sqlite3;' "^sqlite3;$ROOTED" "$want" 300
+	rooted_or_marked "$T/sq.data.folded"
 else
 	echo "sqlite3 not installed: its check skipped"
 fi

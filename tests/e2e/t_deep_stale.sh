@@ -29,4 +29,5 @@ awk -v re="$leaf" '{ n = $NF; $NF = ""; if ($0 ~ re) { t += n; if ($0 ~ /;main;v
 # 76-81% of leaf_a's samples rooted (idle machine); the floor leaves room
 # for a slower (ASan) recorder
 chain_share "$f" "$leaf" "${MAIN}via_big;big;leaf_a( |;)" 30 150
+rooted_or_marked "$f"
 exit 0

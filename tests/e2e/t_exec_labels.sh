@@ -41,3 +41,7 @@ wrong=$(awk '/(^|;)\[cc1\](;| )/ && $0 !~ /^cc1;/ { n += $NF } END { print n + 0
 [ "$wrong" -eq 0 ] ||
 	fail "$wrong of $total cc1 samples under another process name: $(grep '\[cc1\]' "$f" | grep -v '^cc1;' | head -3)"
 echo "$total cc1 samples, all labelled cc1"
+# every stack of the shell, gzip, make, gcc, cc1 and as, from exec to
+# exit, reaches its root or is marked
+rooted_or_marked "$T/gz.data.folded"
+rooted_or_marked "$f"

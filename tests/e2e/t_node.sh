@@ -27,6 +27,9 @@ node_checks() {
 	expect_no_grep "$(js 'hot2?');.*$(js outer)" "$f"
 	# JS samples (any named JS frame) reach the root
 	chain_share "$f" ';JS:' "$ROOT" 95 400
+	# and no stack is cut short without the mark (before 2026-12-03 a
+	# 0 return address ended one as if at its root)
+	rooted_or_marked "$f"
 	# no sample lost -- by the optimised recorder: the ASan one is 2-3x
 	# slower and once overflowed a ring at node's start-up (a fresh-clone
 	# ASan run; 0 lost in the re-runs), which says nothing of the product

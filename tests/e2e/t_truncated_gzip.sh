@@ -24,3 +24,5 @@ comm -12 "$T/marked" "$T/unmarked" >"$T/both"
 n=$(samples_matching '^gzip;\[truncated\];' "$f")
 t=$(samples_matching '^gzip;' "$f")
 ratio_between "$n" "$t" 0 0.01
+# and no stack is cut short without the mark (gzip's and the shell's)
+rooted_or_marked "$f"

@@ -1,0 +1,2 @@
+build-dev/common/debuginfo.o: common/debuginfo.c common/debuginfo.h
+common/debuginfo.h:

@@ -1,0 +1,3 @@
+build-dev/common/num.o: common/num.c common/num.h common/error.h
+common/num.h:
+common/error.h:

@@ -1,0 +1,2 @@
+build-dev/common/vec.o: common/vec.c common/vec.h
+common/vec.h:

@@ -1,0 +1,2 @@
+build-dev/profiler/procfs.o: profiler/procfs.c profiler/procfs.h
+profiler/procfs.h:

@@ -1,0 +1,2 @@
+build-dev/profiler/ring.o: profiler/ring.c profiler/ring.h
+profiler/ring.h:

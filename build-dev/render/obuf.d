@@ -1,0 +1,2 @@
+build-dev/render/obuf.o: render/obuf.c render/obuf.h
+render/obuf.h:

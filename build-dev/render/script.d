@@ -1,0 +1,2 @@
+build-dev/render/script.o: render/script.c render/svg.h
+render/svg.h:

@@ -1,0 +1,4 @@
+build-dev/unwind/srcfile.o: unwind/srcfile.c unwind/srcfile.h \
+ unwind/../common/debuginfo.h
+unwind/srcfile.h:
+unwind/../common/debuginfo.h:
