@@ -52,6 +52,7 @@ while read -r name py minor; do
 	# had no Python frames before: 94-102 samples at 999 Hz; now 0-2)
 	[ $((none * 100)) -le $((work * 2)) ] || fail "$name: $none of $work C-work samples without a caller (> 2 %)"
 	[ $((bare * 100)) -le $((total * 3)) ] || fail "$name: $bare of $total samples with Python running but no Python frames (> 3 %)"
+	rooted_or_marked "$T/$name.folded"
 	ran=$((ran + 1))
 done < <(targets)
 [ "$ran" -gt 0 ] || skip "no CPython 3.8-3.13 installed"

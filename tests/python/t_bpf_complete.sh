@@ -28,6 +28,7 @@ check_version() {
 		expect_grep '^flamer: Python frames read at the sample \(BPF\)' "$T/$name-$kind.err"
 		"$FLAMER" collapse -q "$T/$name-$kind.data" >"$T/$name-$kind.folded" ||
 			fail "$name $kind: collapse"
+		rooted_or_marked "$T/$name-$kind.folded"
 		read -r ran complete < <(awk -f tests/python/complete_check.awk \
 			"$T/$name-$kind.folded" 2>"$T/$name-$kind.inc")
 		echo "$name $kind: $complete of $ran samples complete to the thread's root"
