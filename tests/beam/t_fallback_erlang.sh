@@ -36,6 +36,7 @@ check() {
 	local all with wrong trunc unconf said
 	awk -f tests/beam/bifcheck.awk "$2" >"$T/$1.counts" 2>"$T/$1.wrong" || fail "awk"
 	read -r all with wrong trunc unconf <"$T/$1.counts"
+	rooted_or_marked "$2"
 	said=$(sed -n 's/.*: \([0-9][0-9]*\) not confirmed by the sample.*/\1/p' "$3")
 	echo "$1: BIF samples $all: with a caller $with, wrong $wrong, [erlang?] $unconf, [truncated] $trunc; summary says ${said:-none}"
 	[ "$all" -ge 200 ] || { show_top "$2"; fail "$1: only $all BIF samples"; }

@@ -35,6 +35,7 @@ check() {
 	local name=$1 confirmable=$2 right wrong none dlpy work marked said
 	read -r right wrong none dlpy < <(awk -v show=1 -f tests/python/callers_check.awk "$T/$name.folded" 2>"$T/$name.wrong")
 	work=$((right + wrong + none))
+	rooted_or_marked "$T/$name.folded"
 	marked=$(samples_matching '\[python\?\]' "$T/$name.folded")
 	said=$(sed -n 's/.* \([0-9][0-9]*\) not confirmed by the sample.*/\1/p' "$T/$name.err")
 	echo "$name: C work $work: right $right, wrong $wrong, no caller $none; [python?] in $marked samples, summary says ${said:-none}"
