@@ -1,2 +1,0 @@
-build-dev/collapse/linebuf.o: collapse/linebuf.c collapse/linebuf.h
-collapse/linebuf.h:

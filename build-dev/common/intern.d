@@ -1,2 +1,0 @@
-build-dev/common/intern.o: common/intern.c common/intern.h
-common/intern.h:

@@ -1,2 +1,0 @@
-build-dev/common/vec.o: common/vec.c common/vec.h
-common/vec.h:

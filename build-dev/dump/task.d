@@ -1,6 +1,0 @@
-build-dev/dump/task.o: dump/task.c dump/dump.h dump/../unwind/addrspace.h \
- dump/../unwind/../recording/recfile.h dump/../unwind/python/python.h
-dump/dump.h:
-dump/../unwind/addrspace.h:
-dump/../unwind/../recording/recfile.h:
-dump/../unwind/python/python.h:

@@ -1,2 +1,0 @@
-build-dev/profiler/ring.o: profiler/ring.c profiler/ring.h
-profiler/ring.h:

@@ -1,5 +1,0 @@
-build-dev/unwind/beam.o: unwind/beam.c unwind/beam.h unwind/perfmap.h \
- unwind/../recording/recfile.h
-unwind/beam.h:
-unwind/perfmap.h:
-unwind/../recording/recfile.h:

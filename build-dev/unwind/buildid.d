@@ -1,4 +1,0 @@
-build-dev/unwind/buildid.o: unwind/buildid.c unwind/buildid.h \
- unwind/../common/vec.h
-unwind/buildid.h:
-unwind/../common/vec.h:
