@@ -1,6 +1,7 @@
 /* Unwinding a sampled user stack with libdwfl: CFI where a module has it,
  * frame pointers (elfutils' x86-64 fallback) where it does not. */
 #include "addrspaceP.h"
+#include "ehhdr.h"
 
 #include <dwarf.h>
 #include <errno.h>
@@ -307,47 +308,6 @@ static int reaches(struct addrspace *as, uint64_t fn, uint64_t c)
 	return 0;
 }
 
-/* In an .eh_frame_hdr (hdr, len bytes, at file address at): the initial
- * location of the last FDE starting at or below pc, or 0.  Only the
- * encodings linkers write (udata4 count, datarel sdata4 table). */
-static uint64_t hdr_lookup(const unsigned char *hdr, size_t len, uint64_t at,
-			   uint64_t pc)
-{
-	size_t ptr, lo, hi, count;
-	uint32_t n;
-	int32_t loc;
-
-	if (len < 4 || hdr[0] != 1 || hdr[2] != 0x03 || hdr[3] != 0x3b)
-		return 0;
-	switch (hdr[1] & 0x0f) {
-	case 0x03: case 0x0b: ptr = 4; break;
-	case 0x04: case 0x0c: ptr = 8; break;
-	default: return 0;
-	}
-	if (len < 4 + ptr + 4)
-		return 0;
-	memcpy(&n, hdr + 4 + ptr, sizeof n);
-	count = n;
-	hdr += 8 + ptr;
-	len -= 8 + ptr;
-	if (count == 0 || count > len / 8)
-		return 0;
-	lo = 0;
-	hi = count; /* the answer is in [lo, hi) */
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		memcpy(&loc, hdr + mid * 8, sizeof loc);
-		if (at + (uint64_t)(int64_t)loc <= pc)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	memcpy(&loc, hdr + lo * 8, sizeof loc);
-	return at + (uint64_t)(int64_t)loc <= pc ? at + (uint64_t)(int64_t)loc
-						 : 0;
-}
-
 /* The first address of the function holding pc: the start of its FDE,
  * from the module's .eh_frame_hdr search table (beam.smp's internal
  * functions have no symbol but have CFI; libdw's dwarf_frame_info gives
@@ -376,7 +336,7 @@ static uint64_t fde_start(struct addrspace *as, uint64_t pc)
 		d = elf_getdata(scn, NULL);
 		if (!d || !d->d_buf)
 			return 0;
-		r = hdr_lookup(d->d_buf, d->d_size, sh.sh_addr, pc - bias);
+		r = ehhdr_lookup(d->d_buf, d->d_size, sh.sh_addr, pc - bias);
 		return r ? r + bias : 0;
 	}
 	return 0;
