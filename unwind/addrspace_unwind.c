@@ -771,6 +771,7 @@ static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
 	struct stack_snapshot s2;
 	struct walk w2;
 	uint64_t ra;
+	int rc, end;
 
 	if (!w->rbx)
 		return 1;
@@ -791,10 +792,15 @@ static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
 				    .indirect_at = SIZE_MAX,
 				    .max = w->max - w->n, .retried = 1 };
 		as->snap = &s2;
-		dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w2);
+		as->read_failed = 0;
+		rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w2);
+		/* whole only to a root: clone3, or an end the CFI states */
+		end = w2.root ||
+		      (rc == 0 && w2.n && !as->read_failed &&
+		       cfi_says_end(as, w2.pcs[w2.n - 1] - (w2.n > 1 ? 1 : 0)));
 		as->snap = snap;
 		w->n += w2.n;
-		return w2.n ? 0 : 1;
+		return end ? 0 : 1;
 	}
 	return 1;
 }

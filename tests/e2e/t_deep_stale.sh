@@ -26,8 +26,11 @@ expect_no_grep '^' <(grep -E "$leaf" "$f" |
 awk -v re="$leaf" '{ n = $NF; $NF = ""; if ($0 ~ re) { t += n; if ($0 ~ /;main;via_big;/) r += n } }
 	END { printf "leaf_a samples %d, rooted %d\n", t, r }' "$f"
 # the continuation still works while the thread is in big: measured
-# 76-81% of leaf_a's samples rooted (idle machine); the floor leaves room
-# for a slower (ASan) recorder
-chain_share "$f" "$leaf" "${MAIN}via_big;big;leaf_a( |;)" 30 150
+# 76-81% of leaf_a's samples rooted (idle machine); the ASan recorder
+# reads later, after more of the thread's moves: 28% once (fresh-clone
+# run 49), every other sample honestly cut
+want=50
+sanitized && want=10
+chain_share "$f" "$leaf" "${MAIN}via_big;big;leaf_a( |;)" "$want" 150
 rooted_or_marked "$f"
 exit 0
