@@ -29,7 +29,7 @@ struct walk {
 	uint64_t rip; /* where a frame-pointer walk left JIT code */
 	size_t n_copy; /* pcs found before the first live read */
 	uint64_t rbp, rsp, rbx;
-	uint64_t rbx_last; /* rbx of the last frame that knew it (frame_rbx) */
+	uint64_t rbx_last; /* rbx of the last frame that knew it (frame_reg) */
 	int have_rbx;
 	/* the watched variable (addrspace_unwind_vars): NULL have, none */
 	uint64_t *vals;
@@ -368,6 +368,23 @@ static int cfi_says_end(struct addrspace *as, uint64_t pc)
 	return end;
 }
 
+/* The code address of the walk's last frame: the sampled pc, or a
+ * return address less one (inside the call). */
+static uint64_t last_pc(const struct walk *w)
+{
+	return w->pcs[w->n - 1] - (w->n > 1 ? 1 : 0);
+}
+
+/* Whether a walk that returned rc ended at the stack's root: a root
+ * function (at_root), or an end the CFI states, with no read refused or
+ * failed on the way (libdwfl also ends, rc 0, at a return address of 0,
+ * which is no root). */
+static int walk_ended(struct addrspace *as, const struct walk *w, int rc)
+{
+	return w->root || (rc == 0 && w->n && !w->bad_ra && !as->read_failed &&
+			   cfi_says_end(as, last_pc(w)));
+}
+
 /* Where a PLT entry at t jumps (its GOT slot, read live), or 0 when t is
  * no PLT entry (jmp *rel32(%rip), after an endbr64 and a bnd prefix). */
 static uint64_t plt_target(struct addrspace *as, uint64_t t)
@@ -460,7 +477,7 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	if (pc == 0)
 		return DWARF_CB_OK;
 	if (w->as->live_used && !w->as->live_free && w->n > 0) {
-		int ok = ra_calls(w->as, pc, w->pcs[w->n - 1] - (w->n > 1 ? 1 : 0));
+		int ok = ra_calls(w->as, pc, last_pc(w));
 
 		if (ok == 0) {
 			w->bad_ra = 1;
@@ -544,12 +561,12 @@ uint64_t addrspace_erl_mismatch(const struct addrspace *as)
 	return as->erl_mismatch;
 }
 
-/* jit_walk with the chain read at the sample (snapshot's erl_*): the same
- * rules, no reads.  Returns 0 at the bottom of the Erlang stack, 1 when
- * it stopped early. */
 static const char *jit_name(struct addrspace *as, uint64_t addr, char *buf,
 			    size_t len);
 
+/* jit_walk with the chain read at the sample (snapshot's erl_*): the same
+ * rules, no reads.  Returns 0 at the bottom of the Erlang stack, 1 when
+ * it stopped early. */
 static int jit_chain(struct addrspace *as, struct walk *w,
 		     const struct stack_snapshot *s)
 {
@@ -565,9 +582,7 @@ static int jit_chain(struct addrspace *as, struct walk *w,
 	 * ~1% of samples, [truncated] before. */
 	if (w->rbp == 0 && !s->erl_estack) {
 		char nb[64];
-		const char *top = jit_name(as, w->pcs[w->n - 1] -
-						       (w->n > 1 ? 1 : 0),
-					   nb, sizeof nb);
+		const char *top = jit_name(as, last_pc(w), nb, sizeof nb);
 
 		if (top && !strcmp(top, "process_main"))
 			return 0;
@@ -795,9 +810,7 @@ static int sched_frames(struct addrspace *as, const struct stack_snapshot *snap,
 		as->read_failed = 0;
 		rc = dwfl_getthread_frames(as->dwfl, snap->tid, frame_cb, &w2);
 		/* whole only to a root: clone3, or an end the CFI states */
-		end = w2.root ||
-		      (rc == 0 && w2.n && !as->read_failed &&
-		       cfi_says_end(as, w2.pcs[w2.n - 1] - (w2.n > 1 ? 1 : 0)));
+		end = walk_ended(as, &w2, rc);
 		as->snap = snap;
 		w->n += w2.n;
 		return end ? 0 : 1;
@@ -857,9 +870,7 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 	 * the vDSO, in a slot rewritten since the sample) the stack is cut
 	 * there. */
 	if (as->live_used && !as->live_free && !w->jit && w->n) {
-		int end = w->root ||
-			  (rc == 0 && !w->bad_ra && !as->read_failed &&
-			   cfi_says_end(as, w->pcs[w->n - 1] - (w->n > 1 ? 1 : 0)));
+		int end = walk_ended(as, w, rc);
 
 		if (w->indirect_at != SIZE_MAX &&
 		    !(end && w->n - 1 - w->indirect_at <= 2)) {
@@ -872,8 +883,7 @@ static int cfi_walk(struct addrspace *as, const struct stack_snapshot *snap,
 		rc = 0;
 	else if ((as->read_failed || w->bad_ra) && !w->jit)
 		rc = 1;
-	else if (rc == 0 && !w->jit && w->n &&
-		 !cfi_says_end(as, w->pcs[w->n - 1] - (w->n > 1 ? 1 : 0)))
+	else if (rc == 0 && !w->jit && w->n && !walk_ended(as, w, rc))
 		rc = 1; /* libdwfl took a 0 return address for the end: not
 			 * a root (node: OSSL_DECODER_is_a's asm-level CFI) */
 	return rc;
