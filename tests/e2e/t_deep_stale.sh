@@ -25,11 +25,13 @@ expect_no_grep '^' <(grep -E "$leaf" "$f" |
 	grep -Ev '^[^;]*;\[truncated\];((main;)?via_big;)?big;leaf_a( |;)')
 awk -v re="$leaf" '{ n = $NF; $NF = ""; if ($0 ~ re) { t += n; if ($0 ~ /;main;via_big;/) r += n } }
 	END { printf "leaf_a samples %d, rooted %d\n", t, r }' "$f"
-# the continuation still works while the thread is in big: measured
-# 76-81% of leaf_a's samples rooted (idle machine); the ASan recorder
-# reads later, after more of the thread's moves: 28% once (fresh-clone
-# run 49), every other sample honestly cut
-want=50
+# the continuation still works while the thread is in big (a check that
+# refuses everything fails here): measured 76-81% of leaf_a's samples
+# rooted at first, 35-43% in later runs on the same idle machine (how
+# far main has moved on when the recorder reads depends on timing the
+# test does not control); the ASan recorder 28% once (fresh-clone run
+# 49).  Every other sample is honestly cut.
+want=15
 sanitized && want=10
 chain_share "$f" "$leaf" "${MAIN}via_big;big;leaf_a( |;)" "$want" 150
 rooted_or_marked "$f"
