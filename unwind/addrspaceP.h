@@ -109,6 +109,17 @@ int addrspace_symtab_removed(Dwfl_Module *mod, void *userdata,
 /* Frees every table (the Dwfl is going away). */
 void addrspace_symtab_free(struct addrspace *as);
 
+/* ---- call-frame information (addrspace_cfi.c) ---- */
+
+/* The first address of the function holding pc (an address the Dwfl
+ * knows): the start of its FDE in the module's .eh_frame_hdr table, or 0
+ * when there is none. */
+uint64_t addrspace_fde_start(struct addrspace *as, uint64_t pc);
+
+/* Whether the CFI at pc says its frame is the outermost: the return
+ * address column is "undefined" (_start, clone3). */
+int addrspace_cfi_outermost(struct addrspace *as, uint64_t pc);
+
 /* Builds (or rebuilds) the Dwfl from the mappings. 0 or negative. */
 int addrspace_build_dwfl(struct addrspace *as);
 

@@ -196,6 +196,31 @@ static void unknown(struct addrspace *as, uint64_t addr, const char *module,
 	}
 }
 
+/* Whether addr, in mod without a symbol for it, is in the executable's
+ * start routine: the function whose FDE starts at the ELF entry point and
+ * whose CFI at addr says it has no caller.  A stripped program (Debian's
+ * gzip) keeps no name for it; a sample taken there (the first page fault
+ * of a new image) is a whole stack, and is shown as one: "_start", the
+ * name linkers give the entry. */
+static int entry_function(struct addrspace *as, Dwfl_Module *mod,
+			  uint64_t addr)
+{
+	GElf_Addr bias;
+	GElf_Ehdr eh;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	uint64_t entry;
+
+	if (!elf || !gelf_getehdr(elf, &eh) || eh.e_entry == 0 ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN))
+		return 0;
+	entry = eh.e_entry + bias;
+	/* the FDE table names the last function starting at or below addr;
+	 * addr's own CFI row (none in a gap after the function) must say
+	 * "no caller" too */
+	return addrspace_fde_start(as, addr) == entry &&
+	       addrspace_cfi_outermost(as, addr);
+}
+
 int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 			struct symbol *sym)
 {
@@ -228,6 +253,12 @@ int addrspace_symbolize(struct addrspace *as, uint64_t addr,
 			}
 			sym->name = demangle(name, as->namebuf2,
 					     sizeof as->namebuf2);
+			sym->module = modname;
+			sym->kind = FK_NATIVE;
+			return 0;
+		}
+		if (entry_function(as, mod, addr)) {
+			sym->name = "_start";
 			sym->module = modname;
 			sym->kind = FK_NATIVE;
 			return 0;

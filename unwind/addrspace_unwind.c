@@ -1,7 +1,6 @@
 /* Unwinding a sampled user stack with libdwfl: CFI where a module has it,
  * frame pointers (elfutils' x86-64 fallback) where it does not. */
 #include "addrspaceP.h"
-#include "ehhdr.h"
 
 #include <dwarf.h>
 #include <errno.h>
@@ -308,66 +307,6 @@ static int reaches(struct addrspace *as, uint64_t fn, uint64_t c)
 	return 0;
 }
 
-/* The first address of the function holding pc: the start of its FDE,
- * from the module's .eh_frame_hdr search table (beam.smp's internal
- * functions have no symbol but have CFI; libdw's dwarf_frame_info gives
- * only the range of one CFI row), or 0. */
-static uint64_t fde_start(struct addrspace *as, uint64_t pc)
-{
-	Dwfl_Module *mod = dwfl_addrmodule(as->dwfl, pc);
-	Elf_Scn *scn = NULL;
-	GElf_Addr bias;
-	size_t shstrndx;
-	Elf *elf;
-
-	if (!mod || !(elf = dwfl_module_getelf(mod, &bias)) ||
-	    elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return 0;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		Elf_Data *d;
-		uint64_t r;
-
-		if (!gelf_getshdr(scn, &sh) ||
-		    !(name = elf_strptr(elf, shstrndx, sh.sh_name)) ||
-		    strcmp(name, ".eh_frame_hdr") != 0)
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (!d || !d->d_buf)
-			return 0;
-		r = ehhdr_lookup(d->d_buf, d->d_size, sh.sh_addr, pc - bias);
-		return r ? r + bias : 0;
-	}
-	return 0;
-}
-
-/* Whether the CFI at pc says its frame is the outermost (the return
- * address "undefined": _start, clone3), so a walk that ended there ended
- * for a reason other than a word read as 0. */
-static int cfi_says_end(struct addrspace *as, uint64_t pc)
-{
-	Dwfl_Module *mod = dwfl_addrmodule(as->dwfl, pc);
-	Dwarf_Op mem[3], *ops;
-	Dwarf_CFI *cfi;
-	Dwarf_Frame *fr;
-	Dwarf_Addr bias;
-	size_t nops;
-	int end = 0;
-
-	if (!mod)
-		return 0;
-	cfi = dwfl_module_eh_cfi(mod, &bias);
-	if (!cfi)
-		cfi = dwfl_module_dwarf_cfi(mod, &bias);
-	if (!cfi || dwarf_cfi_addrframe(cfi, pc - bias, &fr) != 0)
-		return 0;
-	if (dwarf_frame_register(fr, 16, mem, &ops, &nops) == 0)
-		end = nops == 0 && ops == mem;
-	free(fr);
-	return end;
-}
-
 /* The code address of the walk's last frame: the sampled pc, or a
  * return address less one (inside the call). */
 static uint64_t last_pc(const struct walk *w)
@@ -382,7 +321,7 @@ static uint64_t last_pc(const struct walk *w)
 static int walk_ended(struct addrspace *as, const struct walk *w, int rc)
 {
 	return w->root || (rc == 0 && w->n && !w->bad_ra && !as->read_failed &&
-			   cfi_says_end(as, last_pc(w)));
+			   addrspace_cfi_outermost(as, last_pc(w)));
 }
 
 /* Where a PLT entry at t jumps (its GOT slot, read live), or 0 when t is
@@ -441,7 +380,7 @@ static int ra_calls(struct addrspace *as, uint64_t ra, uint64_t callee)
 	    process_vm_readv(as->pid, &local, 1, &remote, 1, 0) !=
 		    (ssize_t)sizeof b)
 		return 0;
-	start = fde_start(as, callee);
+	start = addrspace_fde_start(as, callee);
 	if (b[0] == 0xff && b[1] == 0x15) { /* call *rel32(%rip) */
 		memcpy(&rel, b + 2, sizeof rel);
 		t = ra + (uint64_t)(int64_t)rel;

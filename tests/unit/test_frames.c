@@ -10,6 +10,8 @@
 #include "../../unwind/buildid.h"
 #include "../../unwind/kallsyms.h"
 
+#include <fcntl.h>
+#include <gelf.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -102,6 +104,58 @@ static void test_symbolize_self(void)
 	addrspace_free(as);
 }
 
+/* A stripped executable's start routine has no symbol: the function at
+ * the ELF entry point whose CFI says it has no caller is named _start
+ * (a sample there, at a new image's first page fault, is a whole stack);
+ * the unnamed code after it stays [module].  Debian's gzip is stripped. */
+static void test_stripped_entry(void)
+{
+	const char *path = "/usr/bin/gzip";
+	const uint64_t base = 0x500000000000ull;
+	struct addrspace *as;
+	struct symbol sym;
+	GElf_Ehdr eh;
+	size_t nph = 0;
+	Elf *elf;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0) {
+		fprintf(stderr, "   (skipped: no %s)\n", path);
+		return;
+	}
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	CHECK(elf && gelf_getehdr(elf, &eh) && elf_getphdrnum(elf, &nph) == 0);
+	as = addrspace_new(getpid());
+	for (size_t i = 0; elf && i < nph; i++) {
+		GElf_Phdr ph;
+		uint64_t lo, hi;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		lo = ph.p_vaddr & ~0xfffull;
+		hi = (ph.p_vaddr + ph.p_filesz + 0xfff) & ~0xfffull;
+		CHECK(addrspace_add_map(as, 1, base + lo, hi - lo,
+					ph.p_offset & ~0xfffull,
+					(ph.p_flags & PF_X) ? PROT_READ | PROT_EXEC
+							    : PROT_READ,
+					path) == 0);
+	}
+	CHECK(addrspace_symbolize(as, base + eh.e_entry, &sym) == 0);
+	CHECK_STR(sym.name, "_start");
+	CHECK(sym.kind == FK_NATIVE);
+	CHECK(addrspace_symbolize(as, base + eh.e_entry + 4, &sym) == 0);
+	CHECK_STR(sym.name, "_start");
+	/* glibc's _start is 0x26 bytes; 0x40 past the entry is the next
+	 * (unnamed) function of the program */
+	CHECK(addrspace_symbolize(as, base + eh.e_entry + 0x40, &sym) == 0);
+	CHECK_STR(sym.name, "[gzip]");
+	addrspace_free(as);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+}
+
 static void test_buildid(void)
 {
 	char hex[129];
@@ -145,5 +199,5 @@ static void test_frames(void)
 }
 
 #define TESTS(X) X(test_kallsyms) X(test_maps) X(test_symbolize_self) \
-	X(test_buildid) X(test_frames)
+	X(test_stripped_entry) X(test_buildid) X(test_frames)
 CHECK_MAIN(TESTS)
