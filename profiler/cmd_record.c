@@ -18,6 +18,10 @@
 #define DEFAULT_OFFCPU_RATE 2000 /* off-CPU stacks per second, at most about */
 #define DEFAULT_STACK 8192
 #define PYTHON_STACK 32768
+/* node: V8's frames are walked within the stack copy only (beyond it the
+ * live stack cannot be checked: unwind/addrspace_unwind.c, jit_walk), so
+ * a JS recursion 400 deep (~20 KiB) keeps its root */
+#define NODE_STACK 32768
 
 static const char record_usage[] =
 	"usage: flamer record [OPTIONS] -p PID\n"
@@ -48,7 +52,7 @@ static const char record_usage[] =
 	"                        module has it, frame pointers where not (JIT)\n"
 	"      --stack-size N    bytes of user stack copied per sample in\n"
 	"                        dwarf/auto mode (default 8192; 32768 for a\n"
-	"                        Python target; max 65528)\n"
+	"                        Python or node target; max 65528)\n"
 	"      --inline          show inlined functions as frames (_[i])\n"
 	"      --addrs           name code without symbols module+0xOFFSET\n"
 	"                        instead of [module]\n"
@@ -307,6 +311,8 @@ int cmd_record(int argc, char **argv)
 	if (!stack_size_set && o.python && o.ev.unwind != UNWIND_FP &&
 	    (kind & INTERP_PYTHON))
 		o.ev.stack_size = PYTHON_STACK;
+	if (!stack_size_set && o.ev.unwind != UNWIND_FP && (kind & INTERP_NODE))
+		o.ev.stack_size = NODE_STACK;
 	o.ev.prompt = (kind & INTERP_BEAM) || ((kind & INTERP_PYTHON) && o.python);
 	/* BPF reads CPython frames, and Erlang frames and processes of the
 	 * BEAM builds unwind/beamproc.c knows (docs/beam-bpf.md); a BEAM it

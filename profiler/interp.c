@@ -15,6 +15,9 @@ unsigned interp_kind_of_path(const char *path)
 	    !strcmp(base, "iex") || !strcmp(base, "mix") ||
 	    !strcmp(base, "escript"))
 		return INTERP_BEAM;
+	if (!strcmp(base, "node") || !strcmp(base, "nodejs") ||
+	    !strncmp(base, "libnode", 7))
+		return INTERP_NODE;
 	return 0;
 }
 

@@ -8,11 +8,12 @@
 
 #include <sys/types.h>
 
-enum { INTERP_PYTHON = 1, INTERP_BEAM = 2 };
+enum { INTERP_PYTHON = 1, INTERP_BEAM = 2, INTERP_NODE = 4 };
 
 /* INTERP_* bits for a program or a mapped file's path (its basename:
  * python*, libpython*, beam.smp, and for a command the BEAM launchers
- * erl, elixir, iex, mix, escript); 0 for anything else. */
+ * erl, elixir, iex, mix, escript; node, nodejs, libnode*); 0 for
+ * anything else. */
 unsigned interp_kind_of_path(const char *path);
 
 /* INTERP_* bits of a running process, from what it maps (read through

@@ -462,7 +462,8 @@ static int dwarf_frames(struct stacks *b, struct wproc *p,
 	memcpy(snap.regs, s->regs, sizeof snap.regs);
 	snap.stack = s->stack;
 	snap.stack_len = s->stack ? s->stack_len : 0;
-	snap.live_reads = wproc_has_jit(p);
+	/* V8's frames are on the thread's stack: walked in the copy only */
+	snap.live_reads = wproc_has_jit(p) && wproc_is_beam(p);
 	if (ev->kind == EV_SAMPLE)
 		beam_snapshot(b, p, &snap);
 	/* an Erlang VM's frames read live, after the sample: checked */

@@ -117,7 +117,10 @@ struct stack_snapshot {
 	uint64_t regs[ADDRSPACE_NREGS];
 	const unsigned char *stack; /* borrowed for the call */
 	size_t stack_len;
-	int live_reads; /* read the live process for addresses beyond the copy */
+	int live_reads; /* a BEAM VM: after the first JIT frame, read the live
+			 * process (its Erlang chain, checked by the walker) for
+			 * anything not in the copy; 0: JIT frames are walked in
+			 * the copy only, native ones as "Deep frames" says */
 	/* Erlang frames read at the sample (the BPF program,
 	 * bpf/beamstack.h): with erl_given, the frame-pointer walk through
 	 * JIT code takes them instead of reading the chain from the live

@@ -489,12 +489,6 @@ static int read_word(struct addrspace *as, uint64_t addr, uint64_t *v)
 	return 0;
 }
 
-/* The frame-pointer walk through JIT frames (BEAM's x86-64 JIT and V8
- * keep rbp chains: [rbp] = caller's rbp, [rbp+8] = return address).
- * Returns 0 when the chain ended with a zero rbp (the bottom of the
- * stack), 2 when it returns into native code of a file mapping (V8's
- * JSEntry into node's C++: w->rip, w->rsp, w->rbp are that frame's
- * registers, to resume with CFI), 1 when it stopped early. */
 uint64_t addrspace_erl_mismatch(const struct addrspace *as)
 {
 	return as->erl_mismatch;
@@ -658,6 +652,35 @@ static int late_ok(struct addrspace *as, struct walk *w, uint64_t ra)
 	return 1;
 }
 
+/* Whether the n bytes at addr are in the sample's stack copy (or the
+ * segment the BPF record carried). */
+static int in_copy(const struct addrspace *as, uint64_t addr, size_t n)
+{
+	const struct stack_snapshot *s = as->snap;
+
+	return (addr >= as->stack_base && addr - as->stack_base <= s->stack_len &&
+		s->stack_len - (addr - as->stack_base) >= n) ||
+	       (s->seg && addr >= s->seg_base && addr - s->seg_base <= s->seg_len &&
+		s->seg_len - (addr - s->seg_base) >= n);
+}
+
+/* The frame-pointer walk through JIT frames (BEAM's x86-64 JIT and V8
+ * keep rbp chains: [rbp] = caller's rbp, [rbp+8] = return address).
+ * Returns 0 when the chain ended with a zero rbp (the bottom of the
+ * stack), 2 when it returns into native code of a file mapping (V8's
+ * JSEntry into node's C++: w->rip, w->rsp, w->rbp are that frame's
+ * registers, to resume with CFI), 1 when it stopped early.
+ *
+ * A JIT process other than BEAM (V8: its frames are on the thread's own
+ * stack, in the copy) is walked by frame pointers within the copy only.
+ * Beyond it the live stack was read before, and it lied: two recursions
+ * that never call each other (walkA, walkB 400 deep, alternating) came
+ * out as one chain in 818 of 1,240 samples, walkA's frames under walkB's.
+ * The thread had returned out of the sampled chain and entered the other
+ * one; the copy's top, compared with live memory, still matched (dead
+ * stack keeps its bytes), and V8 calls through registers, so no return
+ * address can be checked against the frame below as for native code
+ * (ra_calls).  Such a stack is cut at the copy: [truncated]. */
 static int jit_walk(struct addrspace *as, struct walk *w)
 {
 	uint64_t rbp = w->rbp, ra, next;
@@ -682,6 +705,8 @@ static int jit_walk(struct addrspace *as, struct walk *w)
 	while (w->n < w->max) {
 		if (rbp == 0)
 			return 0;
+		if (!as->live_free && !in_copy(as, rbp, 16))
+			return 1; /* V8's frames beyond the copy: see above */
 		if (read_word(as, rbp + 8, &ra) || read_word(as, rbp, &next))
 			return 1;
 		if (check && first && in_jit(as, ra - 1, NULL) &&
