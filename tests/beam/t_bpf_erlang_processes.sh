@@ -41,7 +41,9 @@ echo "hot '$hot_text' $hot, warm '$warm_text' $warm, busy '$busy_text' $busy, no
 [ $((hot + warm)) -ge 200 ] || fail "only $((hot + warm)) samples of hot and warm"
 ratio_between "$hot" $((hot + warm)) 0.675 0.825
 ratio_between "$busy" "$all" 0.15 1
-ratio_between "$none" "$all" 0 0.10
+# the scheduler's own work (its loop, no process): 41-90 of ~1,490
+# samples in most runs, once 153 (10.3%) on an idle machine
+ratio_between "$none" "$all" 0 0.15
 # every process named is one the node had, spelled as the node spells it
 cut -f2 "$T/shares" | grep -v '^(none)$' | while IFS= read -r p; do
 	grep -qxF -- "$p" "$T/known" || fail "a sample names '$p', a process the workload did not list"
