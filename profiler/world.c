@@ -43,6 +43,7 @@ struct wproc {
 	struct pywalker *py;    /* NULL when not CPython */
 	size_t py_checked;      /* nmaps + 1 at the last detection, 0 never */
 	int py_failed;
+	int py_settling;        /* its DWARF layout is being read (python_settle) */
 	uint64_t pynames_at;    /* ns of the last read of its thread names */
 	int pynames_off;        /* its thread names cannot be read */
 	uint64_t py_bpf_since;  /* CLOCK_MONOTONIC ns when registered with
@@ -127,9 +128,12 @@ struct world *world_new(const struct world_options *o, struct sink sink)
 	return w;
 }
 
+static void python_settle(struct world *w, struct wproc *p, int wait);
+
 /* Releases the interpreter walkers (on exec and when freeing). */
 static void release_interp(struct wproc *p)
 {
+	python_settle(p->w, p, 1); /* its note, before the program forgets it */
 	if ((p->py_bpf_since || p->beam_bpf_since) && p->w->opt.bpf)
 		pybpf_remove(p->w->opt.bpf, (uint32_t)p->pid);
 	p->py_bpf_since = 0;
@@ -700,10 +704,33 @@ static void register_bpf(struct world *w, struct wproc *p)
 		p->py_bpf_since = now_ns();
 }
 
+/* The DWARF check detect_python started, once its thread has read the
+ * file (or, with wait, after waiting for it): a DWARF layout that differs
+ * replaces the built-in one (and the program's offsets); then the note
+ * names where the layout came from. */
+static void python_settle(struct world *w, struct wproc *p, int wait)
+{
+	struct pywalker *full = NULL;
+	int r;
+
+	if (!p->py_settling)
+		return;
+	r = pywalker_check_dwarf_poll(p->py, wait);
+	if (r == -EAGAIN)
+		return;
+	p->py_settling = 0;
+	if (r == 1 && pywalker_new(p->pid, &full) == 0) {
+		pywalker_free(p->py);
+		p->py = full;
+		register_bpf(w, p);
+	}
+	fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
+		pywalker_version(p->py), pywalker_layout_source(p->py));
+}
+
 static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 {
 	size_t nmaps = addrspace_nmaps(p->as);
-	struct pywalker *full = NULL;
 	int err;
 
 	/* retry while libraries are still being mapped (ld.so, dlopen) */
@@ -712,18 +739,18 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 		return;
 	p->py_checked = nmaps + 1;
 	/* With BPF: the program reads the process from its next sample on,
-	 * with the built-in layout, while its DWARF is read (~100 ms for
-	 * Debian's compressed -dbg file, whose samples had no Python frames
-	 * before); a DWARF layout that differs replaces it. */
+	 * with the built-in layout, while its DWARF is read on a thread
+	 * (~100 ms for Debian's compressed -dbg file, whose samples had no
+	 * Python frames before, and whose read in this loop lost 88-117
+	 * samples at 999 Hz); python_settle takes the result. */
 	err = w->opt.bpf ? pywalker_new_flags(p->pid, PYWALKER_NO_DWARF, &p->py)
 			 : -FE_NO_DEBUGINFO;
 	if (err == 0) {
 		register_bpf(w, p);
-		if (pywalker_check_dwarf(p->py) == 1 &&
-		    pywalker_new(p->pid, &full) == 0) {
-			pywalker_free(p->py);
-			p->py = full;
-			register_bpf(w, p); /* the program's offsets too */
+		if (pywalker_check_dwarf_start(p->py) == 0) {
+			p->py_settling = 1;
+			w->py_detected++;
+			return; /* the note when settled */
 		}
 	} else if (err != -ENOMEM && err != -ESRCH) {
 		err = pywalker_new(p->pid, &p->py);
@@ -1034,6 +1061,7 @@ int world_prepare_sample(struct world *w, const struct event *ev,
 		 * whose record was lost */
 		int outside = pc && !addrspace_covers(p->as, pc);
 
+		python_settle(w, p, 0);
 		detect_python(w, p, kind);
 		err = python_names(w, p, t, now);
 		if (err)

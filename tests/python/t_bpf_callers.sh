@@ -9,6 +9,7 @@
 #   (measured: 0 in 14 runs; the late live read gives 0-3 %, and 21-55 % in
 #   the runs on a loaded machine), at most 2 % with no caller;
 # - no sample in the dynamic loader (_dl_start) has Python frames;
+# - no sample lost (optimised build);
 # - samples where Python ran but got no Python frames (an eval-loop frame
 #   left in the native stack: taken before flamer knew the process) stay
 #   below 3 % of the run's samples.
@@ -37,6 +38,10 @@ while read -r name py minor; do
 	fi
 	expect_grep '^flamer: Python frames read at the sample \(BPF\) in [0-9]+ samples' "$T/$name.err"
 	[ "$nodbg" = 1 ] && expect_grep 'layout from built-in table 3\.11' "$T/$name.err"
+	# no sample lost at 999 Hz (the runs: Debian's 3.11 lost
+	# 1,599 against 431 kept) -- by the optimised recorder; the ASan one
+	# is 2-3x slower, which says nothing of the product
+	sanitized || expect_no_grep '(^|[^0-9])[1-9][0-9]* lost' "$T/$name.err"
 	"$FLAMER" collapse -q "$T/$name.data" >"$T/$name.folded" || fail "$name: collapse"
 	read -r right wrong none dlpy < <(awk -v show=1 -f tests/python/callers_check.awk "$T/$name.folded" 2>"$T/$name.wrong")
 	work=$((right + wrong + none))

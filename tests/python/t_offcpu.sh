@@ -17,8 +17,9 @@ while read -r name py minor; do
 	# the rings at start-up, while flamer read its layout from the -dbg
 	# file, in about 1 run in 5 (2-43 records; in all three tries on a
 	# fresh-clone run), and a sleep that began then was dropped with its
-	# switch-out record.  That start-up loss is issue 13's; this test
-	# measures a sleep, after it (0 lost in 10 runs so).
+	# switch-out record.  That start-up loss is issue 13's (the -dbg file
+	# is read on a thread since 2026-12-03); this test measures a sleep,
+	# after it (0 lost in 10 runs so).
 	for try in 1 2 3; do
 		WAITER_SETTLE=1 "$FLAMER" record --off-cpu -F 499 -o "$T/$name.data" -- "$py" "$W" 2 >/dev/null 2>"$T/$name.err" ||
 			fail "$name: record --off-cpu exited $?: $(cat "$T/$name.err")"

@@ -128,6 +128,17 @@ const struct pylayout *pylayout_builtin(int minor);
  * no DWARF or it lacks a needed struct, -ENOENT, -ENOMEM. */
 int pylayout_from_dwarf(const char *path, struct pylayout *l, char **source);
 
+/* pylayout_from_dwarf(path, ...) for 3.minor on a thread of its own
+ * (dwarfjob.c): *out gets the job (0, or -ENOMEM).  pydwarf_job_done says
+ * whether it has finished; pydwarf_job_finish waits for it, gives its
+ * layout and *source (malloc'ed or NULL, caller frees), frees the job and
+ * returns pylayout_from_dwarf's result. */
+struct pydwarf_job;
+int pydwarf_job_start(const char *path, int minor, struct pydwarf_job **out);
+int pydwarf_job_done(struct pydwarf_job *j);
+int pydwarf_job_finish(struct pydwarf_job *j, struct pylayout *l,
+		       char **source);
+
 /* pylayout_check - 0 if the fields the walker needs for l->minor are set,
  * else -FE_NO_DEBUGINFO. */
 int pylayout_check(const struct pylayout *l);

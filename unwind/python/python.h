@@ -40,14 +40,19 @@ int pywalker_new(pid_t pid, struct pywalker **out);
 /* pywalker_new_flags - as pywalker_new, with PYWALKER_* flags (0 = same). */
 int pywalker_new_flags(pid_t pid, unsigned flags, struct pywalker **out);
 
-/* pywalker_check_dwarf - for a walker made with PYWALKER_NO_DWARF (a
- * layout at once, from a built-in table or _Py_DebugOffsets): reads the
- * layout from the interpreter's DWARF now, which takes ~100 ms for a
- * compressed separate debug file, and compares.  Returns 0 when they are
- * the same (the walker's source then names the DWARF file) or there is
- * no DWARF (the layout stays), 1 when they differ (the caller makes a
- * walker from DWARF instead), -ENOMEM. */
-int pywalker_check_dwarf(struct pywalker *w);
+/* pywalker_check_dwarf_start - for a walker made with PYWALKER_NO_DWARF
+ * (a layout at once, from a built-in table or _Py_DebugOffsets): starts
+ * reading the layout from the interpreter's DWARF on a thread of its own
+ * (~100 ms for a compressed separate debug file, during which the
+ * recorder goes on draining its rings).  0 (also when the layout already
+ * is DWARF's, or a check is running), -ENOMEM.
+ * pywalker_check_dwarf_poll - its result: -EAGAIN while it runs (unless
+ * wait: then it waits), 0 when the layouts are the same (the walker's
+ * source then names the DWARF file) or there is no DWARF (the layout
+ * stays) or no check was started, 1 when they differ (the caller makes
+ * a walker from DWARF instead), -ENOMEM. */
+int pywalker_check_dwarf_start(struct pywalker *w);
+int pywalker_check_dwarf_poll(struct pywalker *w, int wait);
 
 /* Frees w and every name it returned.  NULL is accepted. */
 void pywalker_free(struct pywalker *w);

@@ -86,6 +86,7 @@ struct pywalker {
 	uint64_t blk_addr;
 	size_t blk_len;
 	unsigned char blk[8192];
+	struct pydwarf_job *job; /* pywalker_check_dwarf_start's, or NULL */
 };
 
 /* ---- reading target memory ---- */
@@ -946,19 +947,29 @@ static int choose_layout(struct pywalker *w, unsigned flags)
 	return 0;
 }
 
-int pywalker_check_dwarf(struct pywalker *w)
+int pywalker_check_dwarf_start(struct pywalker *w)
+{
+	if (w->job || !strncmp(w->source, "DWARF ", 6))
+		return 0;
+	return pydwarf_job_start(w->t.open_path, w->l.minor, &w->job);
+}
+
+int pywalker_check_dwarf_poll(struct pywalker *w, int wait)
 {
 	struct pylayout d;
 	char *src = NULL;
 	int err;
 
-	if (!strncmp(w->source, "DWARF ", 6))
+	if (!w->job)
 		return 0;
-	memset(&d, 0xff, sizeof d);
-	d.minor = w->l.minor;
-	err = pylayout_from_dwarf(w->t.open_path, &d, &src);
-	if (err == -ENOMEM)
+	if (!wait && !pydwarf_job_done(w->job))
+		return -EAGAIN;
+	err = pydwarf_job_finish(w->job, &d, &src);
+	w->job = NULL;
+	if (err == -ENOMEM) {
+		free(src);
 		return err;
+	}
 	if (err || pylayout_check(&d) != 0) {
 		free(src);
 		return 0; /* no DWARF: the layout stays */
@@ -1045,6 +1056,13 @@ void pywalker_free(struct pywalker *w)
 {
 	if (!w)
 		return;
+	if (w->job) {
+		struct pylayout d;
+		char *src = NULL;
+
+		pydwarf_job_finish(w->job, &d, &src);
+		free(src);
+	}
 	if (w->codes)
 		for (size_t i = 0; i < CODE_SLOTS; i++)
 			free(w->codes[i].lt);
