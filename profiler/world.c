@@ -85,6 +85,7 @@ struct wthread {
 struct world {
 	struct world_options opt;
 	size_t py_detected;  /* CPython processes found */
+	size_t py_settling;  /* of them, with a DWARF read still running */
 	struct sink sink;
 	/* pid -> proc, tid -> thread: intern ids index the arrays */
 	struct intern *pids, *tids;
@@ -719,6 +720,7 @@ static void python_settle(struct world *w, struct wproc *p, int wait)
 	if (r == -EAGAIN)
 		return;
 	p->py_settling = 0;
+	w->py_settling--;
 	if (r == 1 && pywalker_new(p->pid, &full) == 0) {
 		pywalker_free(p->py);
 		p->py = full;
@@ -726,6 +728,16 @@ static void python_settle(struct world *w, struct wproc *p, int wait)
 	}
 	fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
 		pywalker_version(p->py), pywalker_layout_source(p->py));
+}
+
+/* Every process whose DWARF read has ended, not only the sampled one: a
+ * process asleep (a parent in wait()) takes its layout, and says its note,
+ * when the read is done, not when it next runs or exits. */
+static void settle_all(struct world *w)
+{
+	for (size_t i = 0; w->py_settling && i < intern_count(w->pids); i++)
+		if (w->procs[i])
+			python_settle(w, w->procs[i], 0);
 }
 
 static void detect_python(struct world *w, struct wproc *p, unsigned kind)
@@ -749,6 +761,7 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 		register_bpf(w, p);
 		if (pywalker_check_dwarf_start(p->py) == 0) {
 			p->py_settling = 1;
+			w->py_settling++;
 			w->py_detected++;
 			return; /* the note when settled */
 		}
@@ -1061,7 +1074,7 @@ int world_prepare_sample(struct world *w, const struct event *ev,
 		 * whose record was lost */
 		int outside = pc && !addrspace_covers(p->as, pc);
 
-		python_settle(w, p, 0);
+		settle_all(w);
 		detect_python(w, p, kind);
 		err = python_names(w, p, t, now);
 		if (err)

@@ -6,10 +6,11 @@ The parent starts CHILDREN (default 2) processes with the "fork" start
 method and waits for them; each child runs for SECONDS (default 5):
   child: ... -> child_main -> crunch (CPU-bound)
 The parent itself sleeps in Process.join (off-CPU), so nearly every sample
-of a recording comes from the children.  Prints "ready" once the children
-are started.
+of a recording comes from the children.  Prints "ready PID" (its own pid)
+once the children are started.
 """
 import multiprocessing
+import os
 import sys
 import time
 
@@ -35,7 +36,7 @@ def main():
              for _ in range(children)]
     for p in procs:
         p.start()
-    print("ready", flush=True)
+    print("ready", os.getpid(), flush=True)
     for p in procs:
         p.join()
 

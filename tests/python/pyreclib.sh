@@ -78,7 +78,9 @@ py_split_threads() {
 	grep -vE "^[^;]*-$pid/$pid;" "$T/$name.tid" >"$T/$name.other" || true
 }
 
-# py_pid NAME: the pid the recorder reported for the CPython process.
+# py_pid NAME: the pid the recorder reported for the CPython process (its
+# first note: for runs of one CPython process; the notes of several come
+# in the order their layout checks end).
 py_pid() {
 	sed -nE 's/^flamer: record: pid ([0-9]+): CPython .*/\1/p' "$T/$1.err" | head -1
 }

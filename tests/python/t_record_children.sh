@@ -15,7 +15,10 @@ for v in 3.8.18 3.12.1; do
 	name=mp$v
 	py_record "$name" -- "$py" "$PYDIR/mp_workload.py" 1.5 2
 	"$FLAMER" collapse -q --pid "$T/$name.data" >"$T/$name.pid" || fail "collapse --pid"
-	parent=$(py_pid "$name")
+	# the parent's pid as it says it (the recorder's notes come in the
+	# order the layout checks end, which may be a child's first)
+	parent=$(awk '$1 == "ready" { print $2 }' "$T/$name.out")
+	[ -n "$parent" ] || fail "$name: no 'ready PID' line: $(head -c 300 "$T/$name.out")"
 	# every child (pid != parent) with child_main;crunch frames merged
 	awk -F';' -v p="$parent" '{ split($1, a, "-"); if (a[2] != p) print a[2] }' "$T/$name.pid" | sort -u >"$T/$name.kids"
 	[ "$(grep -c . "$T/$name.kids")" -ge 2 ] || fail "$name: fewer than 2 child processes sampled: $(cat "$T/$name.kids")"
