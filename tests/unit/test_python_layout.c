@@ -14,6 +14,8 @@
 
 #include <fcntl.h>
 #include <gelf.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -185,10 +187,109 @@ static void test_dwarf_errors(void)
 	CHECK(source == NULL);
 }
 
+/* pylayout_from_dwarf_once: callers at once on one file, by two paths
+ * (direct and through /proc/self/root, as the recorder opens a target's
+ * files), make one read and all get what pylayout_from_dwarf gives, with
+ * their own path named when the DWARF is in the file itself. */
+struct once_call {
+	char path[512];
+	int minor, err;
+	struct pylayout l;
+	char *source;
+};
+
+static void *once_run(void *arg)
+{
+	struct once_call *c = arg;
+
+	memset(&c->l, 0xff, sizeof c->l);
+	c->l.minor = c->minor;
+	c->err = pylayout_from_dwarf_once(c->path, &c->l, &c->source);
+	return NULL;
+}
+
+static void check_once(const char *path, int minor)
+{
+	struct once_call calls[6];
+	pthread_t th[6];
+	struct pylayout d;
+	char *source = NULL;
+	unsigned long before = pylayout_dwarf_reads();
+
+	memset(&d, 0xff, sizeof d);
+	d.minor = minor;
+	CHECK(pylayout_from_dwarf(path, &d, &source) == 0);
+	CHECK(pylayout_dwarf_reads() == before); /* not through the cache */
+	for (int i = 0; i < 6; i++) {
+		memset(&calls[i], 0, sizeof calls[i]);
+		snprintf(calls[i].path, sizeof calls[i].path, "%s%s",
+			 i % 2 ? "/proc/self/root" : "", path);
+		calls[i].minor = minor;
+		CHECK(pthread_create(&th[i], NULL, once_run, &calls[i]) == 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		char want[8192];
+
+		pthread_join(th[i], NULL);
+		CHECK(calls[i].err == 0);
+		CHECK(memcmp(&calls[i].l, &d, sizeof d) == 0);
+		/* in-file DWARF names the caller's own path; a separate
+		 * debug file (Debian's -dbg) is named as found */
+		if (!strcmp(source + 6, path))
+			snprintf(want, sizeof want, "DWARF %s", calls[i].path);
+		else
+			snprintf(want, sizeof want, "%s", source);
+		if (!calls[i].source || strcmp(calls[i].source, want))
+			fprintf(stderr, "%s: source %s, want %s\n", path,
+				calls[i].source ? calls[i].source : "(none)",
+				want);
+		CHECK(calls[i].source && !strcmp(calls[i].source, want));
+		free(calls[i].source);
+	}
+	CHECK(pylayout_dwarf_reads() == before + 1);
+	/* a later caller takes the result without reading */
+	calls[0].source = NULL;
+	once_run(&calls[0]);
+	CHECK(calls[0].err == 0 && memcmp(&calls[0].l, &d, sizeof d) == 0);
+	CHECK(pylayout_dwarf_reads() == before + 1);
+	free(calls[0].source);
+	free(source);
+	compared++;
+}
+
+static void test_dwarf_once(void)
+{
+	struct pylayout d;
+	char *source = NULL;
+	unsigned long before;
+
+	compared = 0;
+	check_once("/root/.pyenv/versions/3.8.18/lib/libpython3.8.so.1.0", 8);
+	if (access("/usr/bin/python3.11", R_OK) == 0 &&
+	    access("/usr/lib/debug/.build-id", R_OK) == 0)
+		check_once("/usr/bin/python3.11", 11);
+	if (access("/root/.pyenv/versions/3.8.18/lib/libpython3.8.so.1.0",
+		   R_OK) != 0)
+		fprintf(stderr, "not installed: pyenv 3.8.18\n");
+	/* an answer that is no layout is kept too */
+	before = pylayout_dwarf_reads();
+	for (int i = 0; i < 2; i++) {
+		memset(&d, 0xff, sizeof d);
+		d.minor = 11;
+		CHECK(pylayout_from_dwarf_once("/proc/self/exe", &d,
+					       &source) == -FE_NO_DEBUGINFO);
+		CHECK(source == NULL);
+	}
+	CHECK(pylayout_dwarf_reads() == before + 1);
+	CHECK(pylayout_from_dwarf_once("/nonexistent/libpython3.11.so", &d,
+				       &source) < 0);
+}
+
 #define TESTS(X)                                                            \
 	X(test_311_known_offsets)                                           \
 	X(test_tables_match_dwarf)                                          \
 	X(test_debug_offsets_match_dwarf)                                   \
-	X(test_dwarf_errors)
+	X(test_dwarf_errors)                                                 \
+	X(test_dwarf_once)
 
 CHECK_MAIN(TESTS)

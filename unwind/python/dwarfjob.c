@@ -1,11 +1,12 @@
-/* dwarfjob.c - pylayout_from_dwarf on a thread of its own (see pyint.h).
+/* dwarfjob.c - pylayout_from_dwarf_once on a thread of its own (pyint.h).
  *
  * Reading the layout from Debian's compressed python3.11-dbg file takes
  * ~100 ms.  Done in the recorder's loop, it stopped the draining of the
  * rings for that long at a launched interpreter's start, and at 999 Hz
  * 88-117 samples were lost in every run (tests/python/t_bpf_callers.sh).
  * The job has its own Dwfl (pylayout_from_dwarf opens one), so nothing
- * is shared with the recorder's thread but the read-only file. */
+ * is shared with the recorder's thread but the read-only file and the
+ * result kept per file (layoutcache.c), under its lock. */
 #include "pyint.h"
 
 #include "../../common/debuginfo.h"
@@ -31,7 +32,7 @@ static void *run(void *arg)
 {
 	struct pydwarf_job *j = arg;
 
-	j->err = pylayout_from_dwarf(j->path, &j->l, &j->src);
+	j->err = pylayout_from_dwarf_once(j->path, &j->l, &j->src);
 	atomic_store(&j->done, 1);
 	return NULL;
 }

@@ -128,11 +128,21 @@ const struct pylayout *pylayout_builtin(int minor);
  * no DWARF or it lacks a needed struct, -ENOENT, -ENOMEM. */
 int pylayout_from_dwarf(const char *path, struct pylayout *l, char **source);
 
-/* pylayout_from_dwarf(path, ...) for 3.minor on a thread of its own
+/* pylayout_from_dwarf, read once per file (its device, inode, size and
+ * mtime) and 3.minor for the life of the recorder (layoutcache.c): a
+ * caller for a file being read by another thread waits for that read; a
+ * later one gets its result.  "DWARF <path>" names the caller's path.
+ * Thread-safe.  The same results. */
+int pylayout_from_dwarf_once(const char *path, struct pylayout *l,
+			     char **source);
+/* How many files pylayout_from_dwarf_once has read (for its tests). */
+unsigned long pylayout_dwarf_reads(void);
+
+/* pylayout_from_dwarf_once(path, ...) for 3.minor on a thread of its own
  * (dwarfjob.c): *out gets the job (0, or -ENOMEM).  pydwarf_job_done says
  * whether it has finished; pydwarf_job_finish waits for it, gives its
  * layout and *source (malloc'ed or NULL, caller frees), frees the job and
- * returns pylayout_from_dwarf's result. */
+ * returns pylayout_from_dwarf_once's result. */
 struct pydwarf_job;
 int pydwarf_job_start(const char *path, int minor, struct pydwarf_job **out);
 int pydwarf_job_done(struct pydwarf_job *j);

@@ -927,7 +927,8 @@ static int choose_layout(struct pywalker *w, unsigned flags)
 	memset(&w->l, 0xff, sizeof w->l);
 	w->l.minor = w->t.minor;
 	if (!(flags & PYWALKER_NO_DWARF)) {
-		err = pylayout_from_dwarf(w->t.open_path, &w->l, &w->source);
+		err = pylayout_from_dwarf_once(w->t.open_path, &w->l,
+					       &w->source);
 		if (err == 0 || err == -ENOMEM)
 			return err;
 	}
