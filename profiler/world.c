@@ -705,6 +705,14 @@ static void register_bpf(struct world *w, struct wproc *p)
 		p->py_bpf_since = now_ns();
 }
 
+/* The note on a CPython process found: its version, where its layout
+ * came from. */
+static void say_python(const struct wproc *p)
+{
+	fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
+		pywalker_version(p->py), pywalker_layout_source(p->py));
+}
+
 /* The DWARF check detect_python started, once its thread has read the
  * file (or, with wait, after waiting for it): a DWARF layout that differs
  * replaces the built-in one (and the program's offsets); then the note
@@ -726,8 +734,7 @@ static void python_settle(struct world *w, struct wproc *p, int wait)
 		p->py = full;
 		register_bpf(w, p);
 	}
-	fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
-		pywalker_version(p->py), pywalker_layout_source(p->py));
+	say_python(p);
 }
 
 /* Every process whose DWARF read has ended, not only the sampled one: a
@@ -771,8 +778,7 @@ static void detect_python(struct world *w, struct wproc *p, unsigned kind)
 			register_bpf(w, p);
 	}
 	if (err == 0) {
-		fl_note("record", "pid %d: CPython %s, layout from %s", (int)p->pid,
-			pywalker_version(p->py), pywalker_layout_source(p->py));
+		say_python(p);
 		w->py_detected++;
 	} else if (err != -FE_UNSUPPORTED && err != -FE_NO_TARGET &&
 		   err != -ESRCH && err != -ENOENT) {

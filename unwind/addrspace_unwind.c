@@ -96,21 +96,32 @@ static int copy_top_live(struct addrspace *as)
 	       !memcmp(buf, s->stack + s->stack_len - n, n);
 }
 
+/* The n bytes at addr in the sample's stack copy, or in the segment the
+ * BPF record carried; NULL when they are not all in one of them. */
+static const unsigned char *copy_at(const struct addrspace *as, uint64_t addr,
+				    size_t n)
+{
+	const struct stack_snapshot *s = as->snap;
+
+	if (addr >= as->stack_base && addr - as->stack_base <= s->stack_len &&
+	    s->stack_len - (addr - as->stack_base) >= n)
+		return s->stack + (addr - as->stack_base);
+	if (s->seg && addr >= s->seg_base && addr - s->seg_base <= s->seg_len &&
+	    s->seg_len - (addr - s->seg_base) >= n)
+		return s->seg + (addr - s->seg_base);
+	return NULL;
+}
+
 static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 			void *arg)
 {
 	struct addrspace *as = arg;
 	const struct stack_snapshot *s = as->snap;
 	uint64_t sp = as->stack_base;
+	const unsigned char *c = copy_at(as, addr, sizeof *result);
 
-	if (addr >= sp && addr - sp <= s->stack_len &&
-	    s->stack_len - (addr - sp) >= sizeof *result) {
-		memcpy(result, s->stack + (addr - sp), sizeof *result);
-		return true;
-	}
-	if (s->seg && addr >= s->seg_base && addr - s->seg_base <= s->seg_len &&
-	    s->seg_len - (addr - s->seg_base) >= sizeof *result) {
-		memcpy(result, s->seg + (addr - s->seg_base), sizeof *result);
+	if (c) {
+		memcpy(result, c, sizeof *result);
 		return true;
 	}
 	if (!as->live_free && addr >= sp + s->stack_len && !as->live_state)
@@ -652,18 +663,6 @@ static int late_ok(struct addrspace *as, struct walk *w, uint64_t ra)
 	return 1;
 }
 
-/* Whether the n bytes at addr are in the sample's stack copy (or the
- * segment the BPF record carried). */
-static int in_copy(const struct addrspace *as, uint64_t addr, size_t n)
-{
-	const struct stack_snapshot *s = as->snap;
-
-	return (addr >= as->stack_base && addr - as->stack_base <= s->stack_len &&
-		s->stack_len - (addr - as->stack_base) >= n) ||
-	       (s->seg && addr >= s->seg_base && addr - s->seg_base <= s->seg_len &&
-		s->seg_len - (addr - s->seg_base) >= n);
-}
-
 /* The frame-pointer walk through JIT frames (BEAM's x86-64 JIT and V8
  * keep rbp chains: [rbp] = caller's rbp, [rbp+8] = return address).
  * Returns 0 when the chain ended with a zero rbp (the bottom of the
@@ -705,7 +704,7 @@ static int jit_walk(struct addrspace *as, struct walk *w)
 	while (w->n < w->max) {
 		if (rbp == 0)
 			return 0;
-		if (!as->live_free && !in_copy(as, rbp, 16))
+		if (!as->live_free && !copy_at(as, rbp, 16))
 			return 1; /* V8's frames beyond the copy: see above */
 		if (read_word(as, rbp + 8, &ra) || read_word(as, rbp, &next))
 			return 1;
